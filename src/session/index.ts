@@ -1,0 +1,46 @@
+/**
+ * The session layer: the session state machine, typed end reasons, and the validated
+ * configuration of a session manager. (The session registry and the dialog <-> media coordination
+ * join it as the lower layers land.) Internal: `api` builds on it.
+ *
+ * @packageDocumentation
+ */
+export { SessionState, SESSION_STATES, SESSION_TRANSITIONS, isSessionState, isValidTransition, isEstablishedState } from './session-state.js';
+export { SessionStateMachine } from './state-machine.js';
+export type {
+  EndingState,
+  LiveState,
+  SessionStateChange,
+  SessionStateMachineEvents,
+  SessionStateMachineOptions,
+  TransitionDetails,
+} from './state-machine.js';
+export { END_REASONS, PROGRESS_REASONS, endReasonFromStatus, isEndReason, isProgressReason } from './end-reason.js';
+export type { EndReason, ProgressReason, StateChangeReason } from './end-reason.js';
+export { ConfigError, SessionStateError } from './errors.js';
+export { CONFIG_DEFAULTS, resolveConfig } from './config.js';
+export { DEFAULT_RETRY_AFTER_SECONDS, SUPPORTED_CODECS, SUPPORTED_TRANSPORTS } from './config-types.js';
+export type {
+  CloseConfig,
+  CodecName,
+  CodecNameInput,
+  Identity,
+  IdentityInput,
+  LimitsConfig,
+  MediaConfig,
+  OverloadResponse,
+  OverloadResponseInput,
+  PortRange,
+  PortRangeInput,
+  PublicAddress,
+  PublicAddressInput,
+  ResolvedConfig,
+  SessionManagerConfig,
+  SipConfig,
+  SipLimitsConfig,
+  TimersConfig,
+  TransportName,
+  TransportNameInput,
+} from './config-types.js';
+export { DEFAULT_IDENTITY_USER, defaultIdentityUri } from './identity.js';
+export { DEFAULT_USER_AGENT, SIPLINE_VERSION } from './version.js';
