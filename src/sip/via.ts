@@ -1,0 +1,235 @@
+/**
+ * The Via header (RFC 3261 §20.42, §18.2.1; RFC 3581 rport).
+ */
+import { SipParseError } from './errors.js';
+import { isToken, isWsp, parseParams, splitList } from './chars.js';
+import { parsePort } from './uri.js';
+
+/** Fields of a {@link Via}. */
+export interface ViaFields {
+  /** Protocol name and version, normally `SIP/2.0`. */
+  readonly protocol: string;
+  /** Transport, upper-cased: `UDP`, `TCP`, `TLS`, `SCTP`, `WS`, `WSS` or another token. */
+  readonly transport: string;
+  /** sent-by host, IPv6 without brackets. */
+  readonly host: string;
+  /** sent-by port, if present. */
+  readonly port?: number | undefined;
+  /** Every parameter in order: names lower-cased, values as written, null without value. */
+  readonly params: ReadonlyMap<string, string | null>;
+}
+
+function bad(detail: string): SipParseError {
+  return new SipParseError('bad-header', `Invalid Via header: ${detail}`, {
+    header: 'Via',
+    status: 400,
+    responseReason: 'Bad Request - Invalid Via',
+  });
+}
+
+/**
+ * One immutable Via header value: `SIP/2.0/UDP host:port;branch=z9hG4bK...;rport`.
+ */
+export class Via implements ViaFields {
+  /** @inheritDoc */
+  readonly protocol: string;
+  /** @inheritDoc */
+  readonly transport: string;
+  /** @inheritDoc */
+  readonly host: string;
+  /** @inheritDoc */
+  readonly port: number | undefined;
+  /** @inheritDoc */
+  readonly params: ReadonlyMap<string, string | null>;
+
+  /** @param f - the fields */
+  constructor(f: Partial<ViaFields> & { host: string; transport: string }) {
+    this.protocol = f.protocol ?? 'SIP/2.0';
+    const t = f.transport;
+    this.transport = t === 'UDP' || t === 'TCP' || t === 'TLS' ? t : t.toUpperCase();
+    this.host = f.host;
+    this.port = f.port;
+    this.params = f.params ?? new Map();
+  }
+
+  /**
+   * Parses one Via value (no commas). LWS is allowed around `/`, `;`, `=` and `:` (§25.1 SLASH,
+   * SEMI, EQUAL, COLON).
+   * @throws SipParseError (`bad-header`, header `Via`)
+   */
+  static parse(text: string): Via {
+    const s = text;
+    const n = s.length;
+    let i = 0;
+    let protocol: string;
+    let transport: string;
+    const fast = s.startsWith('SIP/2.0/') ? s.indexOf(' ', 8) : -1;
+    const fastTransport = fast > 8 ? commonTransport(s, 8, fast) : '';
+    if (isToken(fastTransport)) {
+      // common spelling: `SIP/2.0/UDP host...`
+      protocol = 'SIP/2.0';
+      transport = fastTransport;
+      i = fast;
+    } else {
+      const parts: string[] = [];
+      for (let k = 0; k < 3; k++) {
+        while (i < n && isWsp(s.charCodeAt(i))) i++;
+        const st = i;
+        while (i < n) {
+          const c = s.charCodeAt(i);
+          if (c === 47 || isWsp(c) || c === 59) break;
+          i++;
+        }
+        const tok = s.slice(st, i);
+        if (!isToken(tok)) throw bad(`bad sent-protocol in "${s.slice(0, 60)}"`);
+        parts.push(tok);
+        while (i < n && isWsp(s.charCodeAt(i))) i++;
+        if (k < 2) {
+          if (s.charCodeAt(i) !== 47) throw bad(`expected "/" in "${s.slice(0, 60)}"`);
+          i++;
+        }
+      }
+      protocol = parts[0] === 'SIP' && parts[1] === '2.0' ? 'SIP/2.0' : `${parts[0]}/${parts[1]}`;
+      transport = parts[2]!;
+    }
+    const st = i;
+    let e = s.indexOf(';', i);
+    if (e < 0) e = n;
+    const sentBy = s.slice(st, e).trim();
+    if (sentBy.length === 0) throw bad('missing sent-by');
+    let host: string;
+    let portText: string | undefined;
+    if (sentBy.charCodeAt(0) === 91) {
+      const close = sentBy.indexOf(']');
+      if (close < 0) throw bad('unterminated IPv6 reference');
+      host = sentBy.slice(1, close);
+      const after = sentBy.slice(close + 1).trim();
+      if (after.length > 0) {
+        if (after.charCodeAt(0) !== 58) throw bad('junk after IPv6 reference');
+        portText = after.slice(1).trim();
+      }
+      if (!/^[0-9a-fA-F:.]+$/.test(host) || host.indexOf(':') < 0) throw bad('bad IPv6 reference');
+    } else {
+      const colon = sentBy.indexOf(':');
+      host = colon < 0 ? sentBy : sentBy.slice(0, colon).trim();
+      if (colon >= 0) portText = sentBy.slice(colon + 1).trim();
+      for (let j = 0; j < host.length; j++) {
+        const c = host.charCodeAt(j);
+        const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
+        if (!ok) throw bad(`bad host "${host.slice(0, 40)}"`);
+      }
+      if (host.length === 0) throw bad('empty host');
+    }
+    let port: number | undefined;
+    if (portText !== undefined) {
+      port = parsePort(portText);
+      if (port === undefined) throw bad('bad port');
+    }
+    const params = parseParams(s.slice(e), 'Via');
+    const v = new Via({ protocol, transport, host, port, params });
+    v.#check();
+    return v;
+  }
+
+  #check(): void {
+    const r = this.params.get('rport');
+    if (r != null && parsePort(r) === undefined) throw bad('bad rport');
+    const t = this.params.get('ttl');
+    if (t != null && !(/^\d{1,3}$/.test(t) && Number(t) <= 255)) throw bad('bad ttl');
+    if (this.params.get('branch') === null) throw bad('branch without value');
+  }
+
+  /** The branch parameter (RFC 3261 §8.1.1.7), if present. */
+  get branch(): string | undefined {
+    return this.params.get('branch') ?? undefined;
+  }
+
+  /** The `received` parameter (§18.2.1), if present. */
+  get received(): string | undefined {
+    return this.params.get('received') ?? undefined;
+  }
+
+  /** RFC 3581 rport: undefined = absent, null = present without value, else the port. */
+  get rport(): number | null | undefined {
+    if (!this.params.has('rport')) return undefined;
+    const v = this.params.get('rport');
+    return v == null ? null : Number(v);
+  }
+
+  /** The `maddr` parameter, if present. */
+  get maddr(): string | undefined {
+    return this.params.get('maddr') ?? undefined;
+  }
+
+  /** The `ttl` parameter, if present. */
+  get ttl(): number | undefined {
+    const v = this.params.get('ttl');
+    return v == null ? undefined : Number(v);
+  }
+
+  /** True when the host is an IPv6 address. */
+  get isIPv6(): boolean {
+    return this.host.indexOf(':') >= 0;
+  }
+
+  /** True when the branch starts with the RFC 3261 magic cookie `z9hG4bK` (§8.1.1.7). */
+  get hasMagicCookie(): boolean {
+    return this.branch?.startsWith('z9hG4bK') ?? false;
+  }
+
+  /** sent-by as `host[:port]` with brackets around IPv6. */
+  sentBy(): string {
+    const h = this.isIPv6 ? `[${this.host}]` : this.host;
+    return this.port === undefined ? h : `${h}:${this.port}`;
+  }
+
+  /**
+   * A copy with fields changed. `params` replaces all parameters; the shortcuts `branch`,
+   * `received` and `rport` set one parameter each (rport: null = without value, undefined in the
+   * object = leave unchanged).
+   */
+  with(changes: Partial<ViaFields> & { branch?: string; received?: string; rport?: number | null }): Via {
+    const params = new Map(changes.params ?? this.params);
+    if (changes.branch !== undefined) params.set('branch', changes.branch);
+    if (changes.received !== undefined) params.set('received', changes.received);
+    if ('rport' in changes && changes.rport !== undefined) {
+      params.set('rport', changes.rport === null ? null : String(changes.rport));
+    }
+    return new Via({
+      protocol: changes.protocol ?? this.protocol,
+      transport: changes.transport ?? this.transport,
+      host: changes.host ?? this.host,
+      port: 'port' in changes ? changes.port : this.port,
+      params,
+    });
+  }
+
+  /** Serializes as `SIP/2.0/UDP host:port;params`. */
+  toString(): string {
+    let s = `${this.protocol}/${this.transport} ${this.sentBy()}`;
+    for (const [k, v] of this.params) s += v === null ? `;${k}` : `;${k}=${v}`;
+    return s;
+  }
+}
+
+/** The transport token in `s[a, b)`, as a shared constant for the usual ones. */
+function commonTransport(s: string, a: number, b: number): string {
+  if (b - a === 3) {
+    if (s.startsWith('UDP', a)) return 'UDP';
+    if (s.startsWith('TCP', a)) return 'TCP';
+    if (s.startsWith('TLS', a)) return 'TLS';
+  }
+  return s.slice(a, b);
+}
+
+/** Parses a Via header value that may hold several comma-separated vias. */
+export function parseVia(text: string): Via[] {
+  const parts = splitList(text);
+  if (parts.length === 0) throw bad('empty value');
+  return parts.map((p) => Via.parse(p));
+}
+
+/** Serializes one Via value. */
+export function formatVia(via: Via): string {
+  return via.toString();
+}
