@@ -15,7 +15,7 @@ import { InvalidStateError, SiplineError } from '../util/index.js';
  * try {
  *   await SessionManager.new({ media: { portRange: { min: 20000, max: 10000 } } });
  * } catch (err) {
- *   if (err instanceof ConfigError) console.error(err.option); // 'media.portRange'
+ *   if (err instanceof ConfigError) report(err.option); // 'media.portRange'
  * }
  * ```
  */

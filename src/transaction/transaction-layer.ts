@@ -70,7 +70,7 @@ type AnyServerTx = InviteServerTransaction | NonInviteServerTransaction;
  * ```ts
  * const tl = new TransactionLayer(transport, { timers: { T1: 500 } });
  * tl.on('request', (req, tx) => tx?.respond(createResponse(req, 200, 'OK', { toTag: newTag() })));
- * tl.sendRequest(options, { onResponse: (res) => console.log(res.status) });
+ * tl.sendRequest(options, { onResponse: (res) => log(res.status) });
  * ```
  */
 export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
