@@ -2,6 +2,10 @@
 // (16-bit mono PCM in 20 ms frames through the allocation-free encodeInto /
 // decodeInto paths). Run with `npm run bench codecs` (builds first).
 import { createCodec } from '../dist/media/index.js';
+import { writeDocSection } from './lib/doc-section.mjs';
+
+const report = [];
+const say = (line = '') => { console.log(line); report.push(line); };
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 
@@ -35,11 +39,16 @@ for (const name of ['PCMU', 'PCMA', 'G722']) {
 }
 
 const fmt = (x) => (x / 1e6).toFixed(1);
-console.log('| codec | PCM rate | encode (Msamples/s) | decode (Msamples/s) | encode x real time | decode x real time |');
-console.log('|---|---|---|---|---|---|');
+say('| codec | PCM rate | encode (Msamples/s) | decode (Msamples/s) | encode x real time | decode x real time |');
+say('|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(
+  say(
     `| ${r.name} | ${r.rate} Hz | ${fmt(r.encRate)} | ${fmt(r.decRate)} | ${Math.round(r.encRate / r.rate)} | ${Math.round(r.decRate / r.rate)} |`,
   );
 }
-console.log(`\nnode ${process.version}, ${SECONDS} s per measurement, 20 ms frames, one core.`);
+say(`\nnode ${process.version}, ${SECONDS} s per measurement, 20 ms frames, one core.`);
+
+if (!process.argv.includes('--no-doc')) {
+  say('\ncommand: `npm run bench codecs`');
+  writeDocSection('docs/performance.md', 'codecs', 'Codec speed', report.join('\n'));
+}

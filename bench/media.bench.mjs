@@ -12,6 +12,7 @@
 // three times in a row: loss at or above 0.5%, or the generator unable to
 // offer the nominal rate. Prints a markdown table and the ratio. Run: `npm run bench media` (builds first) or `node bench/media.bench.mjs`
 // after `npm run build`.
+import { writeDocSection } from './lib/doc-section.mjs';
 import { createSocket } from 'node:dgram';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -199,21 +200,23 @@ async function main() {
       else if (alive[kind]) { alive[kind] = false; why[kind] = r.rateOk ? 'loss' : 'generator could not offer the rate'; }
     }
   }
+  const report = [];
+  const say = (line = '') => { console.log(line); report.push(line); };
   const label = { bare: 'bare node:dgram echo', ours: 'sipline RtpSession echo' };
-  console.log(`\nConcurrent loopback echo calls, 50 pps each way, PCMU 20 ms (172-byte packets), ${TRIAL_MS / 1000} s per trial, loss limit 0.5%`);
-  console.log('A trial passes when loss < 0.5% and the generator offered the nominal rate (sending took at most 10% longer than planned).');
-  console.log('\n| echo | N calls | nominal pkt/s each way | offered pkt/s | sent | echoed back | loss | echo CPU µs/packet | pass |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|:---:|');
+  say(`\nConcurrent loopback echo calls, 50 pps each way, PCMU 20 ms (172-byte packets), ${TRIAL_MS / 1000} s per trial, loss limit 0.5%`);
+  say('A trial passes when loss < 0.5% and the generator offered the nominal rate (sending took at most 10% longer than planned).');
+  say('\n| echo | N calls | nominal pkt/s each way | offered pkt/s | sent | echoed back | loss | echo CPU µs/packet | pass |');
+  say('|---|---:|---:|---:|---:|---:|---:|---:|:---:|');
   for (const r of rows) {
-    console.log(`| ${label[r.kind]} | ${r.n} | ${r.n * PPS} | ${Math.round(r.sent / r.sendSeconds)} | ${r.sent} | ${r.received} | ` +
+    say(`| ${label[r.kind]} | ${r.n} | ${r.n * PPS} | ${Math.round(r.sent / r.sendSeconds)} | ${r.sent} | ${r.received} | ` +
       `${(r.loss * 100).toFixed(3)}% | ${r.cpuUsPerPacket.toFixed(1)} | ${r.pass ? 'yes' : 'no'} |`);
   }
-  console.log('\n| echo | largest N passing | stopped by |');
-  console.log('|---|---:|---|');
-  console.log(`| ${label.bare} | ${best.bare} | ${why.bare} |`);
-  console.log(`| ${label.ours} | ${best.ours} | ${why.ours} |`);
+  say('\n| echo | largest N passing | stopped by |');
+  say('|---|---:|---|');
+  say(`| ${label.bare} | ${best.bare} | ${why.bare} |`);
+  say(`| ${label.ours} | ${best.ours} | ${why.ours} |`);
   const ratio = best.bare > 0 ? best.ours / best.bare : 0;
-  console.log(`\nratio sipline / bare dgram: ${ratio.toFixed(2)}x (target >= 0.80x)` +
+  say(`\nratio sipline / bare dgram: ${ratio.toFixed(2)}x (target >= 0.80x)` +
     (why.bare.startsWith('generator') && why.ours.startsWith('generator') ? ' (both limited by the load generator on this machine)' : ''));
   // The echo process's CPU per echoed packet (receive + process + send) does
   // not depend on how fast the generator is: the steadier comparison on a busy machine.
@@ -222,8 +225,9 @@ async function main() {
   const at = (kind) => rows.find((r) => r.kind === kind && r.n === both && r.pass)?.cpuUsPerPacket ?? NaN;
   const cb = at('bare');
   const co = at('ours');
-  console.log(`echo CPU per echoed packet at N=${both}: bare ${cb.toFixed(1)} µs, sipline ${co.toFixed(1)} µs;` +
+  say(`echo CPU per echoed packet at N=${both}: bare ${cb.toFixed(1)} µs, sipline ${co.toFixed(1)} µs;` +
     ` projected capacity ratio (CPU-bound) ${(cb / co).toFixed(2)}x`);
-  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
-  console.log(`node ${process.version}, ${Math.round((Date.now() - began) / 1000)} s total`);
+  say(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
+  say(`node ${process.version}, ${Math.round((Date.now() - began) / 1000)} s total; command: \`npm run bench media\``);
+  if (!process.argv.includes('--no-doc')) writeDocSection('docs/performance.md', 'media', 'Concurrent media capacity', report.join('\n'));
 }
