@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidStateError, SiplineError } from '../util/index.js';
+import type { EndReason } from './end-reason.js';
 
 /**
  * A configuration option has the wrong type, an impossible value, or an unknown name. Thrown by
@@ -55,5 +56,44 @@ export class SessionStateError extends InvalidStateError {
     super(message ?? `Cannot ${operation}: the session is ${state}`);
     this.operation = operation;
     this.state = state;
+  }
+}
+
+/**
+ * An outgoing call did not get answered: the far end (or a proxy) sent a final failure response
+ * (RFC 3261 §21.3-§21.6), the INVITE timed out (a synthesised 408, Timer B), the transport failed
+ * (a synthesised 503, §8.1.3.1), the caller cancelled, or the ring timeout ran out. `status` is the
+ * final status seen, `reason` the typed {@link EndReason} it stands for.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await session.answered();
+ * } catch (err) {
+ *   if (err instanceof CallFailedError && err.reason === 'busy') retryLater();
+ * }
+ * ```
+ */
+export class CallFailedError extends SiplineError {
+  /** @inheritDoc */
+  declare readonly code: 'ERR_CALL_FAILED';
+  /** Final SIP status of the INVITE (e.g. 486, 603, 487), or `undefined` when none applies. */
+  readonly status: number | undefined;
+  /** Why the call failed. */
+  readonly reason: EndReason;
+
+  /**
+   * @param reason - the end reason
+   * @param status - the final status, when there was one
+   * @param options - message override and underlying cause
+   */
+  constructor(reason: EndReason, status?: number, options: { message?: string; cause?: unknown } = {}) {
+    super(
+      'ERR_CALL_FAILED',
+      options.message ?? `The call failed: ${reason}${status === undefined ? '' : ` (${status})`}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.status = status;
+    this.reason = reason;
   }
 }

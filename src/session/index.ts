@@ -1,7 +1,7 @@
 /**
  * The session layer: the session state machine, typed end reasons, and the validated
- * configuration of a session manager. (The session registry and the dialog <-> media coordination
- * join it as the lower layers land.) Internal: `api` builds on it.
+ * configuration of a session manager, the session engine (registry, limits, counters) and the
+ * `Session`, which joins a dialog to its media. Internal: `api` builds on it.
  *
  * @packageDocumentation
  */
@@ -17,7 +17,7 @@ export type {
 } from './state-machine.js';
 export { END_REASONS, PROGRESS_REASONS, endReasonFromStatus, isEndReason, isProgressReason } from './end-reason.js';
 export type { EndReason, ProgressReason, StateChangeReason } from './end-reason.js';
-export { ConfigError, SessionStateError } from './errors.js';
+export { CallFailedError, ConfigError, SessionStateError } from './errors.js';
 export { CONFIG_DEFAULTS, resolveConfig } from './config.js';
 export { DEFAULT_RETRY_AFTER_SECONDS, SUPPORTED_CODECS, SUPPORTED_TRANSPORTS } from './config-types.js';
 export type {
@@ -44,3 +44,21 @@ export type {
 } from './config-types.js';
 export { DEFAULT_IDENTITY_USER, defaultIdentityUri } from './identity.js';
 export { DEFAULT_USER_AGENT, SIPLINE_VERSION } from './version.js';
+export { SessionEngine } from './session-engine.js';
+export type { IncomingSessionHandler, SessionEngineEvents, SessionEngineOptions } from './session-engine.js';
+export type { EngineCounters } from './engine-counters.js';
+export { Session } from './session.js';
+export type {
+  AnswerOptions,
+  OutboundCallOptions,
+  RecordingHandle,
+  ResponseHeadersOptions,
+  SessionDirection,
+  SessionDtmfEvent,
+  SessionEnd,
+  SessionEvents,
+  SessionIdentity,
+  SessionMediaEvent,
+} from './session-types.js';
+export type { MediaInfo, MediaStats } from './media-pipeline.js';
+export { failureReason } from './outbound-flow.js';
