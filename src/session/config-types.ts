@@ -41,12 +41,23 @@ export interface PublicAddress {
  * An advertised address as accepted in config: `'203.0.113.7'`, `'203.0.113.7:5080'`,
  * `'[2001:db8::1]:5080'`, `'sip.example.com'`, or `{ address, port? }`.
  */
-export type PublicAddressInput = string | { readonly address: string; readonly port?: number };
+export type PublicAddressInput =
+  | string
+  | {
+      /** Address (IP or host name) to advertise. */
+      readonly address: string;
+      /** Port to advertise; the listening port when absent. */
+      readonly port?: number;
+    };
 
 /** What a manager answers to a new INVITE when `limits.maxSessions` calls are live. */
 export type OverloadResponse =
-  | { readonly status: 486 }
   | {
+      /** Answer 486 Busy Here. */
+      readonly status: 486;
+    }
+  | {
+      /** Answer 503 Service Unavailable with Retry-After. */
       readonly status: 503;
       /** Seconds to put in the Retry-After header (RFC 3261 §20.33). */
       readonly retryAfter: number;
@@ -59,8 +70,16 @@ export type OverloadResponse =
 export type OverloadResponseInput =
   | 486
   | 503
-  | { readonly status: 486 }
-  | { readonly status: 503; readonly retryAfter?: number };
+  | {
+      /** Answer 486 Busy Here. */
+      readonly status: 486;
+    }
+  | {
+      /** Answer 503 Service Unavailable with Retry-After. */
+      readonly status: 503;
+      /** Seconds for Retry-After; default {@link DEFAULT_RETRY_AFTER_SECONDS}. */
+      readonly retryAfter?: number;
+    };
 
 /** The identity our calls use in From by default. */
 export interface Identity {
@@ -80,7 +99,14 @@ export interface Identity {
  * An identity as accepted in config: a URI (`'sip:alice@example.com'`), a name-addr
  * (`'"Alice" <sip:alice@example.com>'`), or `{ uri, displayName? }`.
  */
-export type IdentityInput = string | { readonly uri: string; readonly displayName?: string };
+export type IdentityInput =
+  | string
+  | {
+      /** A `sip:` or `sips:` URI. */
+      readonly uri: string;
+      /** Display name for From. */
+      readonly displayName?: string;
+    };
 
 /** Limits on incoming SIP messages (protection against hostile input). */
 export interface SipLimitsConfig {
@@ -190,37 +216,62 @@ export interface SessionManagerConfig {
 export interface ResolvedConfig {
   /** Resolved {@link SipConfig}. */
   readonly sip: {
+    /** Bind address. */
     readonly host: string;
+    /** Listening port. */
     readonly port: number;
+    /** Transports listened on. */
     readonly transports: readonly TransportName[];
+    /** Address advertised in Contact and SDP, when it differs from the bind address. */
     readonly publicAddress: PublicAddress | undefined;
+    /** Limits on incoming messages. */
     readonly limits: {
+      /** Largest accepted message in octets. */
       readonly maxMessageSize: number;
+      /** Most header lines in one message. */
       readonly maxHeaders: number;
+      /** Longest header line in octets. */
       readonly maxHeaderLineLength: number;
     };
   };
   /** Resolved {@link MediaConfig}. */
   readonly media: {
+    /** RTP port range. */
     readonly portRange: PortRange;
+    /** Codecs in preference order. */
     readonly codecs: readonly CodecName[];
+    /** Packet time in milliseconds. */
     readonly ptime: number;
   };
   /** Resolved {@link LimitsConfig}. */
   readonly limits: {
+    /** Most concurrent calls. */
     readonly maxSessions: number;
+    /** Answer to INVITEs past `maxSessions`. */
     readonly overloadResponse: OverloadResponse;
+    /** Most live SIP transactions. */
     readonly maxTransactions: number;
+    /** Most outgoing call set-ups in progress at once. */
     readonly maxOutgoingSetups: number;
   };
   /** Resolved {@link TimersConfig}. */
-  readonly timers: { readonly T1: number; readonly T2: number; readonly T4: number };
+  readonly timers: {
+    /** RTT estimate, ms. */
+    readonly T1: number;
+    /** Longest retransmit interval for non-INVITE requests and INVITE responses, ms. */
+    readonly T2: number;
+    /** Longest time a message stays in the network, ms. */
+    readonly T4: number;
+  };
   /** Resolved user agent string. */
   readonly userAgent: string;
   /** Resolved default identity. */
   readonly identity: Identity;
   /** Resolved {@link CloseConfig}. */
-  readonly close: { readonly timeoutMs: number };
+  readonly close: {
+    /** How long `close()` waits for the far ends, ms. */
+    readonly timeoutMs: number;
+  };
 }
 
 /** Retry-After seconds used when `limits.overloadResponse` is `503` without a value. */

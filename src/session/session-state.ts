@@ -20,13 +20,21 @@
  * - `terminated`: final; every resource of the session is released.
  */
 export const SessionState = Object.freeze({
+  /** Created; nothing sent or received yet. */
   Initializing: 'initializing',
+  /** Outgoing INVITE sent; the far end is not ringing yet. */
   Dialing: 'dialing',
+  /** Waiting for a decision (incoming) or the far end is ringing (outgoing). */
   Ringing: 'ringing',
+  /** Answered; media flowing. */
   Connected: 'connected',
+  /** Connected, with media held by one side. */
   OnHold: 'on-hold',
+  /** A transfer (REFER) is in progress. */
   Transferring: 'transferring',
+  /** CANCEL or BYE sent; waiting for the far end. */
   Terminating: 'terminating',
+  /** Final: every resource is released. */
   Terminated: 'terminated',
 } as const);
 

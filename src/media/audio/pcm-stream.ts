@@ -21,6 +21,7 @@ export interface PcmStreamSourceOptions {
  * `end()` it plays out what is queued and then ends.
  */
 export class PcmStreamSource implements AudioSource {
+  /** Sample rate of the PCM frames, in Hz. */
   readonly sampleRate: number;
   /** Queue bound in samples. */
   readonly capacity: number;
@@ -161,6 +162,7 @@ export interface PcmStreamSinkOptions {
  * counted. `close()` ends the stream.
  */
 export class PcmStreamSink implements AudioSink {
+  /** Sample rate of the PCM frames, in Hz. */
   readonly sampleRate: number;
   /** Frames arrive here; read them with `for await` or `'data'` events. */
   readonly readable: Readable;

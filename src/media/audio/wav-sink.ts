@@ -18,6 +18,7 @@ export interface WavRecorderOptions {
  * queued and performed asynchronously: `write` never blocks the media path.
  */
 export class WavRecorderSink implements AudioSink {
+  /** Path of the WAV file being written. */
   readonly path: string;
   #rate: number | undefined;
   #adapter: RateAdapter | undefined;
