@@ -7,7 +7,9 @@
  */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { InvalidArgumentError, randomIntBetween } from '../../util/index.js';
 import { PortRangeExhaustedError } from './rtp-errors.js';
 
@@ -119,7 +121,7 @@ export class PortAllocator {
 /** Bind a UDP socket; `undefined` when the port is taken or not permitted. */
 function bind(address: string, port: number): Promise<Socket | undefined> {
   return new Promise((resolve) => {
-    const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', reuseAddr: false });
+    const s = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', reuseAddr: false, lookup: literalLookup() });
     const onError = (): void => {
       try { s.close(); } catch { /* never bound */ }
       resolve(undefined);
@@ -130,6 +132,33 @@ function bind(address: string, port: number): Promise<Socket | undefined> {
       resolve(s);
     });
   });
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * The socket's address resolver. `dgram` resolves the destination of every
+ * unconnected `send` through `dns.lookup`, which answers an IP literal on the
+ * next tick after two regular-expression checks: per RTP packet, that is a
+ * deferred call and a closure. An IP literal resolves to itself, so this
+ * answers it at once (remembering the last literal seen, as a media socket
+ * sends to one peer); names still go through `dns.lookup`.
+ */
+function literalLookup(): (hostname: string, options: LookupOneOptions | number, callback: LookupCallback) => void {
+  let lastIp = '';
+  let lastFamily = 0;
+  return (hostname, options, callback) => {
+    if (hostname !== lastIp) {
+      const family = isIP(hostname);
+      if (family === 0) {
+        dnsLookup(hostname, options as LookupOneOptions, callback);
+        return;
+      }
+      lastIp = hostname;
+      lastFamily = family;
+    }
+    callback(null, lastIp, lastFamily);
+  };
 }
 
 function closeSocket(s: Socket): Promise<void> {

@@ -20,6 +20,7 @@ import { rtcpIntervalMs } from '../rtcp/rtcp-interval.js';
 import { PortAllocator } from '../rtp/port-allocator.js';
 import type { PortPair } from '../rtp/port-allocator.js';
 import { RtpSocketError } from '../rtp/rtp-errors.js';
+import { allocPacketBuffer } from '../rtp/packet-slab.js';
 import { RtpPacket, writeRtpPacket } from '../rtp/rtp-packet.js';
 import { CODEC_IMPAIRMENTS, estimateMos } from '../stats/e-model.js';
 import { MIN_SEQUENTIAL, ReceiveStats } from '../stats/receive-stats.js';
@@ -212,7 +213,8 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
     const to = this.#remoteRtp;
     if (to === undefined) return false;
     this.#firstPacket = false;
-    const buf = Buffer.allocUnsafe(12 + payload.length);
+    // A fresh region per datagram: dgram may queue it (socket buffer full) and send later.
+    const buf = allocPacketBuffer(12 + payload.length);
     writeRtpPacket(buf, marker, pt, this.#seq, ts, this.#ssrc, payload);
     this.#seq = (this.#seq + 1) & 0xffff;
     // No callback: send errors arrive as the socket's 'error' event, and the
@@ -455,7 +457,11 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
     }
     this.#closed = true;
     // Let the BYE leave before the socket closes (dgram resolves the address on the next tick).
-    if (bye !== undefined) await Promise.race([bye, new Promise<void>((r) => { this.#clock.setTimeout(r, 100); })]);
+    if (bye !== undefined) {
+      let guard: TimerHandle | undefined;
+      await Promise.race([bye, new Promise<void>((r) => { guard = this.#clock.setTimeout(r, 100); })]);
+      if (guard !== undefined) this.#clock.clearTimeout(guard);
+    }
     if (this.#rtcpTimer !== undefined) this.#clock.clearTimeout(this.#rtcpTimer);
     if (this.#playoutTimer !== undefined) this.#clock.clearTimeout(this.#playoutTimer);
     await this.#ports.release();

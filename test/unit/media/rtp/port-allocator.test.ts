@@ -72,4 +72,22 @@ describe('PortAllocator', () => {
   it('rejects an impossible range', () => {
     expect(() => new PortAllocator({ min: 20000, max: 10000 })).toThrow(/media.portRange/);
   });
+  it('sends to IP literals and still resolves host names through DNS', async () => {
+    const pair = await new PortAllocator().allocate(true);
+    const peer = createSocket('udp4');
+    await new Promise<void>((r) => peer.bind(0, '127.0.0.1', r));
+    const got: string[] = [];
+    peer.on('message', (m) => got.push(m.toString()));
+    try {
+      const port = peer.address().port;
+      pair.rtpSocket.send(Buffer.from('literal'), port, '127.0.0.1');
+      pair.rtpSocket.send(Buffer.from('name'), port, 'localhost');
+      const end = Date.now() + 3000;
+      while (got.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      expect(got.sort()).toEqual(['literal', 'name']);
+    } finally {
+      peer.close();
+      await pair.release();
+    }
+  });
 });

@@ -227,4 +227,20 @@ describe('RtpSession', () => {
     expect(digits.map((d) => [d.digit, d.durationMs, d.ended])).toEqual([['3', 40, false]]);
     raw.close();
   });
+  it('delivers a burst of packets intact, each with its own payload and sequence number', async () => {
+    const [a, b] = await pair();
+    const got = new Map<number, number>();
+    b.on('packet', (p) => got.set(p.sequenceNumber, p.payload[0]!));
+    // 600 packets in quick bursts span several send slabs; none may be overwritten by a later one.
+    let firstSeq: number | undefined;
+    b.once('packet', (p) => { firstSeq = p.sequenceNumber; });
+    for (let i = 0; i < 600; i++) {
+      a.sendPayload(new Uint8Array(160).fill(i & 0xff), 160);
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 5)); // stay within the receive buffer
+    }
+    await until(() => got.size >= 590);
+    expect(firstSeq).toBeDefined();
+    for (const [seq, first] of got) expect(first).toBe(((seq - firstSeq! + 0x10000) & 0xffff) & 0xff);
+    expect(a.stats().packetsOut).toBe(600);
+  });
 });
