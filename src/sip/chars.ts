@@ -4,11 +4,16 @@
  * percent-escaping (§19.1.2). All are linear scans without regular-expression backtracking.
  */
 import { badHeader } from './errors.js';
+import { EMPTY_PARAM_MAP, ParamMap, addParam } from './param-map.js';
 
 const TOKEN = new Uint8Array(128);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`\'~') {
   TOKEN[c.charCodeAt(0)] = 1;
 }
+
+/** Characters that end an unquoted generic-param value (besides CTL and SP): DEL ; , " < > */
+const VALUE_STOP = new Uint8Array(65536);
+for (const c of [127, 59, 44, 34, 60, 62]) VALUE_STOP[c] = 1;
 
 /** True for SP or HTAB. */
 export function isWsp(code: number): boolean {
@@ -94,66 +99,102 @@ export function indexOutsideQuotes(s: string, ch: number, from: number): number 
   return inQuote ? -2 : -1;
 }
 
-/** The shared empty parameter map (never mutated). */
-const NO_PARAMS: ReadonlyMap<string, string | null> = new Map();
+/**
+ * Parses `;name[=value]` generic parameters (RFC 3261 §25.1 generic-param) from `s[start, end)`,
+ * which starts at a `;` (or holds only LWS). Names are lower-cased; values are kept as written (a
+ * quoted-string keeps its quotes). LWS around `;` and `=` is allowed. Throws a `bad-header` error
+ * naming `header` on an empty name, a bad token or an unbalanced quote.
+ */
+export function parseParams(
+  s: string,
+  header: string,
+  start = 0,
+  end = s.length,
+): ReadonlyMap<string, string | null> {
+  const fast = parseParamsFast(s, start, end);
+  if (fast !== undefined) return fast;
+  return parseParamsGeneral(s, header, start, end);
+}
 
 /**
- * Parses `;name[=value]` generic parameters (RFC 3261 §25.1 generic-param) from `s`, which starts
- * at a `;` (or is empty). Names are lower-cased; values are kept as written (a quoted-string keeps
- * its quotes). LWS around `;` and `=` is allowed. Throws a `bad-header` error naming `header` on an empty
- * name, a bad token or an unbalanced quote.
+ * One generic-param in its common shape, `;token[=value]` with no LWS, no quotes: matched by a
+ * sticky, non-backtracking regular expression (compiled to native code by V8).
  */
-export function parseParams(s: string, header: string): ReadonlyMap<string, string | null> {
-  const n = s.length;
-  let i = 0;
+const SIMPLE_PARAM = /;([!%'*+\-.0-9A-Z_`a-z~]+)(?:=([^\x00-\x20\x7f;,"<>]+))?/y;
+
+/**
+ * The fast path of {@link parseParams}: every parameter of `s[start, end)` in the common shape, or
+ * undefined when any is not (then the general scanner decides, and reports errors).
+ */
+export function parseParamsFast(s: string, start: number, end: number): ReadonlyMap<string, string | null> | undefined {
+  if (start >= end) return EMPTY_PARAM_MAP;
+  if (s.charCodeAt(start) !== 59) return undefined;
+  const kv: unknown[] = [];
+  const re = SIMPLE_PARAM;
+  re.lastIndex = start;
+  let i = start;
+  while (i < end) {
+    const m = re.exec(s);
+    if (m === null) return undefined;
+    i = re.lastIndex;
+    if (i > end || (i < end && s.charCodeAt(i) !== 59)) return undefined;
+    const v = m[2];
+    addParam(kv, m[1]!.toLowerCase(), v === undefined ? null : v);
+  }
+  return new ParamMap<string | null>(kv);
+}
+
+/** The general scanner behind {@link parseParams} (any LWS, quoted values, error reporting). */
+export function parseParamsGeneral(
+  s: string,
+  header: string,
+  start: number,
+  end: number,
+): ReadonlyMap<string, string | null> {
+  const n = end;
+  let i = start;
   while (i < n && isWsp(s.charCodeAt(i))) i++;
-  if (i === n) return NO_PARAMS;
-  if (s.charCodeAt(i) !== 59) throw badHeader(header, `expected ";" at "${s.slice(i, i + 20)}"`);
-  const params = new Map<string, string | null>();
+  if (i === n) return EMPTY_PARAM_MAP;
+  if (s.charCodeAt(i) !== 59) throw badHeader(header, `expected ";" at "${s.slice(i, Math.min(n, i + 20))}"`);
+  const kv: unknown[] = [];
   while (i < n) {
     // s[i] is ';': read the name
     i++;
-    while (i < n && isWsp(s.charCodeAt(i))) i++;
+    let c = s.charCodeAt(i);
+    while (i < n && (c === 32 || c === 9)) c = s.charCodeAt(++i);
     const ns = i;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      if (c > 127 || TOKEN[c] === 0) break;
-      i++;
-    }
+    while (i < n && c < 128 && TOKEN[c] === 1) c = s.charCodeAt(++i);
     const ne = i;
     if (ne === ns) throw badHeader(header, 'empty parameter');
-    while (i < n && isWsp(s.charCodeAt(i))) i++;
+    while (i < n && (c === 32 || c === 9)) c = s.charCodeAt(++i);
     let value: string | null = null;
-    if (i < n && s.charCodeAt(i) === 61) {
-      i++;
-      while (i < n && isWsp(s.charCodeAt(i))) i++;
+    if (i < n && c === 61) {
+      c = s.charCodeAt(++i);
+      while (i < n && (c === 32 || c === 9)) c = s.charCodeAt(++i);
       const vs = i;
-      if (i < n && s.charCodeAt(i) === 34) {
+      if (i < n && c === 34) {
         i++;
         for (;;) {
           if (i >= n) throw badHeader(header, 'unbalanced quote in parameter');
-          const c = s.charCodeAt(i);
+          c = s.charCodeAt(i);
           if (c === 92) i += 2;
           else if (c === 34) break;
           else i++;
         }
         i++;
         value = s.slice(vs, i);
+        c = s.charCodeAt(i);
       } else {
-        while (i < n) {
-          const c = s.charCodeAt(i);
-          if (c <= 32 || c === 127 || c === 59 || c === 44 || c === 34 || c === 60 || c === 62) break;
-          i++;
-        }
+        while (i < n && c > 32 && VALUE_STOP[c] !== 1) c = s.charCodeAt(++i);
         if (i === vs) throw badHeader(header, `bad value for parameter "${s.slice(ns, ne)}"`);
         value = s.slice(vs, i);
       }
-      while (i < n && isWsp(s.charCodeAt(i))) i++;
+      while (i < n && (c === 32 || c === 9)) c = s.charCodeAt(++i);
     }
-    if (i < n && s.charCodeAt(i) !== 59) throw badHeader(header, `bad parameter "${s.slice(ns, Math.min(n, i + 1)).slice(0, 40)}"`);
-    params.set(paramName(s, ns, ne), value);
+    if (i < n && c !== 59) throw badHeader(header, `bad parameter "${s.slice(ns, Math.min(n, i + 1)).slice(0, 40)}"`);
+    addParam(kv, paramName(s, ns, ne), value);
   }
-  return params;
+  return new ParamMap<string | null>(kv);
 }
 
 /**

@@ -172,6 +172,13 @@ export abstract class SipMessageBase {
     return this.serialize().toString('utf8');
   }
 
+  /** Raw value of the first line with this lookup key (lower-case long form), or undefined. */
+  protected firstValue(key: string): string | undefined {
+    const keys = this.#keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.headers[i]!.value;
+    return undefined;
+  }
+
   /** Every raw line value of a header, by lookup key (lower-case long form), unsplit. */
   protected lineValues(key: string): string[] {
     const out: string[] = [];

@@ -45,6 +45,14 @@ const UNSET: unique symbol = Symbol('unset');
 /** Number of lazily parsed header slots. */
 const SLOTS = 32;
 
+function parseRoute(x: string): NameAddr {
+  return NameAddr.parse(x, 'Route');
+}
+
+function parseRecordRoute(x: string): NameAddr {
+  return NameAddr.parse(x, 'Record-Route');
+}
+
 function missing(header: string): SipParseError {
   return new SipParseError('missing-header', `Missing ${header} header`, {
     header,
@@ -66,6 +74,13 @@ export abstract class SipMessage extends SipMessageBase {
   #callId: string | undefined;
   #cseq: CSeq | undefined;
   #contact: readonly ContactValue[] | undefined;
+  #maxForwards: number | undefined | typeof UNSET = UNSET;
+  #contentType: MediaType | undefined | typeof UNSET = UNSET;
+  #contentLength: number | undefined | typeof UNSET = UNSET;
+  #route: readonly NameAddr[] | undefined;
+  #recordRoute: readonly NameAddr[] | undefined;
+  #authorization: readonly AuthValue[] | undefined;
+  #wwwAuthenticate: readonly AuthValue[] | undefined;
 
   /**
    * @param headers - header lines in order
@@ -89,7 +104,7 @@ export abstract class SipMessage extends SipMessageBase {
     const cache = (this.#cache ??= new Array<unknown>(SLOTS).fill(UNSET));
     const hit = cache[slot];
     if (hit !== UNSET) return hit as T | undefined;
-    const raw = this.get(key);
+    const raw = this.firstValue(key);
     const v = raw === undefined ? undefined : parse(raw);
     cache[slot] = v;
     return v;
@@ -98,8 +113,10 @@ export abstract class SipMessage extends SipMessageBase {
   /** Every Via value, top first (RFC 3261 §20.42). */
   get via(): readonly Via[] {
     if (this.#via !== undefined) return this.#via;
+    const lines = this.lineValues('via');
+    if (lines.length === 1) return (this.#via = parseVia(lines[0]!));
     const out: Via[] = [];
-    for (const line of this.lineValues('via')) for (const x of parseVia(line)) out.push(x);
+    for (const line of lines) for (const x of parseVia(line)) out.push(x);
     return (this.#via = out);
   }
 
@@ -113,7 +130,7 @@ export abstract class SipMessage extends SipMessageBase {
   /** From (§20.20). @throws SipParseError when missing or malformed */
   get from(): NameAddr {
     if (this.#from !== undefined) return this.#from;
-    const v = this.get('from');
+    const v = this.firstValue('from');
     if (v === undefined) throw missing('From');
     return (this.#from = NameAddr.parse(v, 'From'));
   }
@@ -121,7 +138,7 @@ export abstract class SipMessage extends SipMessageBase {
   /** To (§20.39). @throws SipParseError when missing or malformed */
   get to(): NameAddr {
     if (this.#to !== undefined) return this.#to;
-    const v = this.get('to');
+    const v = this.firstValue('to');
     if (v === undefined) throw missing('To');
     return (this.#to = NameAddr.parse(v, 'To'));
   }
@@ -129,7 +146,7 @@ export abstract class SipMessage extends SipMessageBase {
   /** Call-ID (§20.8). @throws SipParseError when missing or malformed */
   get callId(): string {
     if (this.#callId !== undefined) return this.#callId;
-    const v = this.get('call-id');
+    const v = this.firstValue('call-id');
     if (v === undefined) throw missing('Call-ID');
     if (!isWord(v)) throw badHeader('Call-ID', 'empty or contains whitespace');
     return (this.#callId = v);
@@ -138,14 +155,17 @@ export abstract class SipMessage extends SipMessageBase {
   /** CSeq (§20.16). @throws SipParseError when missing or malformed */
   get cseq(): CSeq {
     if (this.#cseq !== undefined) return this.#cseq;
-    const v = this.get('cseq');
+    const v = this.firstValue('cseq');
     if (v === undefined) throw missing('CSeq');
     return (this.#cseq = parseCSeq(v));
   }
 
   /** Max-Forwards (§20.22), undefined when absent. */
   get maxForwards(): number | undefined {
-    return this.#one(0, 'max-forwards', parseMaxForwards);
+    const hit = this.#maxForwards;
+    if (hit !== UNSET) return hit;
+    const raw = this.firstValue('max-forwards');
+    return (this.#maxForwards = raw === undefined ? undefined : parseMaxForwards(raw));
   }
 
   /** Contact values (§20.10), `*` included. */
@@ -155,24 +175,28 @@ export abstract class SipMessage extends SipMessageBase {
 
   /** Route values (§20.34), in order. */
   get route(): readonly NameAddr[] {
-    return this.#lazy(16, () => parseEach(this.lineValues('route'), (x) => NameAddr.parse(x, 'Route')));
+    return (this.#route ??= parseEach(this.lineValues('route'), parseRoute));
   }
 
   /** Record-Route values (§20.30), in order. */
   get recordRoute(): readonly NameAddr[] {
-    return this.#lazy(17, () =>
-      parseEach(this.lineValues('record-route'), (x) => NameAddr.parse(x, 'Record-Route')),
-    );
+    return (this.#recordRoute ??= parseEach(this.lineValues('record-route'), parseRecordRoute));
   }
 
   /** Content-Type (§20.15), undefined when absent. */
   get contentType(): MediaType | undefined {
-    return this.#one(1, 'content-type', (x) => parseMediaType(x));
+    const hit = this.#contentType;
+    if (hit !== UNSET) return hit;
+    const raw = this.firstValue('content-type');
+    return (this.#contentType = raw === undefined ? undefined : parseMediaType(raw));
   }
 
   /** The Content-Length header value (§20.14), undefined when absent. */
   get contentLength(): number | undefined {
-    return this.#one(2, 'content-length', parseContentLength);
+    const hit = this.#contentLength;
+    if (hit !== UNSET) return hit;
+    const raw = this.firstValue('content-length');
+    return (this.#contentLength = raw === undefined ? undefined : parseContentLength(raw));
   }
 
   /** Content-Encoding codings (§20.12). */
@@ -229,13 +253,20 @@ export abstract class SipMessage extends SipMessageBase {
     return this.#lazy(19, () => parseEach(this.lineValues('accept'), (x) => parseMediaType(x, 'Accept')));
   }
 
+  #authValues(key: string, header: string): readonly AuthValue[] {
+    const lines = this.lineValues(key);
+    const out: AuthValue[] = [];
+    for (let i = 0; i < lines.length; i++) out.push(parseAuth(lines[i]!, header));
+    return out;
+  }
+
   #auth(slot: number, key: string, header: string): readonly AuthValue[] {
     return this.#lazy(slot, () => this.lineValues(key).map((v) => parseAuth(v, header)));
   }
 
   /** Authorization credentials (§20.7), one per header line. */
   get authorization(): readonly AuthValue[] {
-    return this.#auth(28, 'authorization', 'Authorization');
+    return (this.#authorization ??= this.#authValues('authorization', 'Authorization'));
   }
 
   /** Proxy-Authorization credentials (§20.28). */
@@ -245,7 +276,7 @@ export abstract class SipMessage extends SipMessageBase {
 
   /** WWW-Authenticate challenges (§20.44). */
   get wwwAuthenticate(): readonly AuthValue[] {
-    return this.#auth(30, 'www-authenticate', 'WWW-Authenticate');
+    return (this.#wwwAuthenticate ??= this.#authValues('www-authenticate', 'WWW-Authenticate'));
   }
 
   /** Proxy-Authenticate challenges (§20.27). */

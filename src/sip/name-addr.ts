@@ -4,6 +4,7 @@
  */
 import { SipParseError } from './errors.js';
 import { SipUri } from './uri.js';
+import { EMPTY_PARAM_MAP } from './param-map.js';
 import { indexOutsideQuotes, isQuotedString, isWsp, parseParams, quote, trimLws, unquote } from './chars.js';
 
 function bad(header: string, detail: string): SipParseError {
@@ -35,7 +36,7 @@ export class NameAddr {
   constructor(uri: SipUri, displayName?: string, params?: ReadonlyMap<string, string | null>) {
     this.uri = uri;
     this.displayName = displayName;
-    this.params = params ?? new Map();
+    this.params = params ?? EMPTY_PARAM_MAP;
   }
 
   /**
@@ -49,10 +50,25 @@ export class NameAddr {
     if (s.length === 0) throw bad(header, 'empty value');
     let displayName: string | undefined;
     let uriText: string;
-    let rest: string;
+    let restAt: number;
     const c0 = s.charCodeAt(0);
     let lt = -1;
     if (c0 === 34) {
+      // common shape `"Display Name" <...` without escapes: no quote-aware scan needed
+      const q = s.indexOf('"', 1);
+      let next = q + 1;
+      if (q > 0 && s.charCodeAt(next) === 32) next++;
+      const bs = q > 0 ? s.indexOf('\\', 1) : -1;
+      if (q > 0 && s.charCodeAt(next) === 60 && (bs < 0 || bs > q)) {
+        displayName = s.slice(1, q);
+        lt = next;
+      }
+    }
+    if (lt >= 0) {
+      // display name already read
+    } else if (c0 === 60) {
+      lt = 0;
+    } else if (c0 === 34) {
       const endQ = indexOutsideQuotes(s, 60, 0); // first '<' after the quoted string
       if (endQ < 0) throw bad(header, endQ === -2 ? 'unbalanced quote' : 'quoted display name without <URI>');
       const dn = trimLws(s.slice(0, endQ));
@@ -71,13 +87,13 @@ export class NameAddr {
       const gt = s.indexOf('>', lt);
       if (gt < 0) throw bad(header, 'missing ">"');
       uriText = trimLws(s.slice(lt + 1, gt));
-      rest = s.slice(gt + 1);
+      restAt = gt + 1;
     } else {
       if (s.indexOf('"') >= 0 || s.indexOf('>') >= 0) throw bad(header, 'unbalanced quote or bracket');
       let end = s.indexOf(';');
       if (end < 0) end = s.length;
       uriText = trimLws(s.slice(0, end));
-      rest = s.slice(end);
+      restAt = end;
       for (let i = 0; i < uriText.length; i++) {
         if (isWsp(uriText.charCodeAt(i))) throw bad(header, 'whitespace in addr-spec');
       }
@@ -95,7 +111,7 @@ export class NameAddr {
       }
       throw err;
     }
-    const params = parseParams(rest, header);
+    const params = parseParams(s, header, restAt);
     return new NameAddr(uri, displayName, params);
   }
 

@@ -15,6 +15,7 @@ import { parseContentLength } from './headers/basic.js';
 import { SipRequest } from './request.js';
 import { SipResponse } from './response.js';
 import { SipUri } from './uri.js';
+import { fail, parseRequestLine, parseStatusLine, type StartLine } from './start-line.js';
 import { isKnownMethod } from './methods.js';
 
 const debug = createDebug('sipline:sip');
@@ -52,20 +53,6 @@ export interface ParseOptions {
 
 const EMPTY_BODY = Buffer.alloc(0);
 
-interface StartLine {
-  request: boolean;
-  method?: string;
-  uriText?: string;
-  status?: number;
-  reason?: string;
-}
-
-function fail(reason: SipParseError['reason'], message: string, status: number | undefined, responseReason?: string) {
-  return new SipParseError(reason, message, {
-    status,
-    responseReason: responseReason ?? (status === 505 ? 'Version Not Supported' : 'Bad Request'),
-  });
-}
 
 /**
  * Parses one SIP message.
@@ -104,96 +91,141 @@ function parse(buf: Buffer, options: ParseOptions): SipRequest | SipResponse {
   // One latin1 decode gives a string whose indices are byte offsets; the header section is
   // re-decoded as UTF-8 only when it holds non-ASCII octets.
   const text = buf.toString('latin1', start, len);
-  let headEnd = text.indexOf('\r\n\r\n');
-  let bodyStart: number;
-  if (headEnd >= 0) bodyStart = headEnd + 4;
-  else {
-    headEnd = text.indexOf('\n\n');
-    bodyStart = headEnd + 2;
-  }
+  // Framing. Usual case (the whole datagram is ASCII): the end of the header section is found by
+  // the line loop itself, at the first empty line, when that line completes CRLF CRLF. Anything
+  // else (bare LF line ends, no header line, an error before the end, non-ASCII octets) goes
+  // through the general framing: search CRLF CRLF (else LF LF) first, then read the lines.
+  const ascii = isAscii(buf);
+  let fast = ascii;
+  let headEnd = 0;
+  let bodyStart = 0;
   let incomplete = false;
-  if (headEnd < 0) {
-    incomplete = true;
-    headEnd = text.length;
-    bodyStart = text.length;
-  }
-  headEnd += start;
-  bodyStart += start;
-  let head = text.slice(0, headEnd - start);
-  if (!isAscii(buf.subarray(start, headEnd))) head = buf.toString('utf8', start, headEnd);
-
-  // Start line.
-  let nl = head.indexOf('\n');
-  if (nl < 0) nl = head.length;
-  const first = head.slice(0, nl);
+  let head = text;
+  let hlen = text.length;
   let error: SipParseError | undefined;
   let sl: StartLine | undefined;
-  if (first.length > maxLine) error = fail('too-large', 'Start line too long', looksResponse ? undefined : 414, 'Request-URI Too Long');
-  else {
-    try {
-      sl = looksResponse ? parseStatusLine(first) : parseRequestLine(first);
-    } catch (err) {
-      error = err as SipParseError;
+  let headers: RawHeader[] = [];
+  let keys: string[] = [];
+  let lineError: SipParseError | undefined;
+  for (;;) {
+    if (fast) {
+      head = text;
+      hlen = text.length;
+    } else {
+      headEnd = text.indexOf('\r\n\r\n');
+      if (headEnd >= 0) bodyStart = headEnd + 4;
+      else {
+        headEnd = text.indexOf('\n\n');
+        bodyStart = headEnd + 2;
+      }
+      if (headEnd < 0) {
+        incomplete = true;
+        headEnd = text.length;
+        bodyStart = text.length;
+      }
+      headEnd += start;
+      bodyStart += start;
+      // For an ASCII header section (the usual case) the lines are read from `text` itself, up to hlen.
+      head = text;
+      hlen = headEnd - start;
+      if (!ascii && !isAscii(buf.subarray(start, headEnd))) {
+        head = buf.toString('utf8', start, headEnd);
+        hlen = head.length;
+      }
     }
-  }
 
-  // Header lines.
-  const headers: RawHeader[] = [];
-  const keys: string[] = [];
-  let pos = nl + 1;
-  const hlen = head.length;
-  const lineError = error;
-  error = undefined;
-  while (pos < hlen) {
-    let e = head.indexOf('\n', pos);
-    if (e < 0) e = hlen;
-    let lineEnd = e;
-    if (lineEnd > pos && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    if (lineEnd - pos > maxLine) {
-      error = fail('too-large', `Header line longer than ${maxLine}`, 400, 'Bad Request - Header Line Too Long');
-      break;
+    // Start line.
+    let nl = head.indexOf('\n');
+    if (nl < 0 || nl > hlen) nl = hlen;
+    if (fast && (nl === hlen || (head.charCodeAt(nl + 1) === 13 && head.charCodeAt(nl + 2) === 10))) {
+      fast = false; // no header line: the general framing decides
+      continue;
     }
-    const c0 = head.charCodeAt(pos);
-    if (c0 === 32 || c0 === 9) {
-      const last = headers.length - 1;
-      if (last < 0) {
-        error = fail('bad-header', 'Continuation line before any header', 400, 'Bad Request - Malformed Header');
+    const first = head.slice(0, nl);
+    error = undefined;
+    sl = undefined;
+    if (first.length > maxLine) error = fail('too-large', 'Start line too long', looksResponse ? undefined : 414, 'Request-URI Too Long');
+    else {
+      try {
+        sl = looksResponse ? parseStatusLine(first) : parseRequestLine(first);
+      } catch (err) {
+        error = err as SipParseError;
+      }
+    }
+
+    // Header lines.
+    headers = [];
+    keys = [];
+    let pos = nl + 1;
+    let ended = !fast;
+    lineError = error;
+    error = undefined;
+    while (pos < hlen) {
+      let e = head.indexOf('\n', pos);
+      if (e < 0 || e > hlen) e = hlen;
+      let lineEnd = e;
+      if (lineEnd > pos && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      if (fast && lineEnd === pos) {
+        // the first empty line; the fast framing keeps it only when it completes CRLF CRLF
+        // (a CR before that CRLF would belong to the last line in the general framing: not here)
+        if (e < hlen && head.charCodeAt(pos) === 13 && head.charCodeAt(pos - 2) === 13 && head.charCodeAt(pos - 3) !== 13) {
+          headEnd = start + pos - 2;
+          bodyStart = start + pos + 2;
+          ended = true;
+        }
         break;
       }
-      const cont = trimLws(head.slice(pos, lineEnd));
-      if (cont.length > 0) {
-        const prev = headers[last]!;
-        headers[last] = { name: prev.name, value: prev.value.length === 0 ? cont : prev.value + ' ' + cont };
-      }
-    } else if (lineEnd > pos) {
-      const colon = head.indexOf(':', pos);
-      if (colon < 0 || colon >= lineEnd) {
-        error = fail('bad-header', `Header line without colon: "${head.slice(pos, Math.min(lineEnd, pos + 40))}"`, 400, 'Bad Request - Malformed Header');
+      if (lineEnd - pos > maxLine) {
+        error = fail('too-large', `Header line longer than ${maxLine}`, 400, 'Bad Request - Header Line Too Long');
         break;
       }
-      let ne = colon;
-      while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;
-      const name = head.slice(pos, ne);
-      let key = commonKey(name);
-      if (key === undefined) {
-        if (!isToken(name)) {
-          error = fail('bad-header', `Bad header name "${name.slice(0, 40)}"`, 400, 'Bad Request - Malformed Header');
+      const c0 = head.charCodeAt(pos);
+      if (c0 === 32 || c0 === 9) {
+        const last = headers.length - 1;
+        if (last < 0) {
+          error = fail('bad-header', 'Continuation line before any header', 400, 'Bad Request - Malformed Header');
           break;
         }
-        key = headerKey(name);
+        const cont = trimLws(head.slice(pos, lineEnd));
+        if (cont.length > 0) {
+          const prev = headers[last]!;
+          headers[last] = { name: prev.name, value: prev.value.length === 0 ? cont : prev.value + ' ' + cont };
+        }
+      } else if (lineEnd > pos) {
+        const colon = head.indexOf(':', pos);
+        if (colon < 0 || colon >= lineEnd) {
+          error = fail('bad-header', `Header line without colon: "${head.slice(pos, Math.min(lineEnd, pos + 40))}"`, 400, 'Bad Request - Malformed Header');
+          break;
+        }
+        let ne = colon;
+        while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;
+        const name = head.slice(pos, ne);
+        let key = commonKey(name);
+        if (key === undefined) {
+          if (!isToken(name)) {
+            error = fail('bad-header', `Bad header name "${name.slice(0, 40)}"`, 400, 'Bad Request - Malformed Header');
+            break;
+          }
+          key = headerKey(name);
+        }
+        if (headers.length >= maxHeaders) {
+          error = fail('too-large', `More than ${maxHeaders} headers`, 400, 'Bad Request - Too Many Headers');
+          break;
+        }
+        let vs = colon + 1;
+        while (vs < lineEnd && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
+        let ve = lineEnd;
+        while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
+        headers.push({ name, value: head.slice(vs, ve) });
+        keys.push(key);
       }
-      if (headers.length >= maxHeaders) {
-        error = fail('too-large', `More than ${maxHeaders} headers`, 400, 'Bad Request - Too Many Headers');
-        break;
-      }
-      let vs = colon + 1;
-      while (vs < lineEnd && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
-      let ve = lineEnd;
-      while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
-      headers.push({ name, value: head.slice(vs, ve) });
-      keys.push(key);
+      pos = e + 1;
     }
-    pos = e + 1;
+    if (!ended) {
+      fast = false; // no CRLF CRLF found while reading the lines (or an error first): start again
+      continue;
+    }
+    break;
   }
   error = lineError ?? error;
   if (error === undefined && incomplete) {
@@ -257,7 +289,7 @@ function parse(buf: Buffer, options: ParseOptions): SipRequest | SipResponse {
   } else msg = new SipResponse(s.status!, s.reason!, headers, body, keys);
   if (options.lazy !== true) {
     try {
-      validateCore(msg);
+      validateCore(msg, keys);
     } catch (err) {
       throw withPartial(err as SipParseError, sl, looksResponse, headers, keys);
     }
@@ -266,13 +298,21 @@ function parse(buf: Buffer, options: ParseOptions): SipRequest | SipResponse {
 }
 
 /** Parses the core headers so that a malformed one is reported at parse time. */
-function validateCore(msg: SipRequest | SipResponse): void {
+function validateCore(msg: SipRequest | SipResponse, keys: readonly string[]): void {
+  const has = { from: false, to: false, callId: false, cseq: false };
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k === 'from') has.from = true;
+    else if (k === 'to') has.to = true;
+    else if (k === 'call-id') has.callId = true;
+    else if (k === 'cseq') has.cseq = true;
+  }
   void msg.via;
-  if (msg.has('from')) void msg.from;
-  if (msg.has('to')) void msg.to;
-  if (msg.has('call-id')) void msg.callId;
-  if (msg.has('max-forwards')) void msg.maxForwards;
-  if (msg.has('cseq')) {
+  if (has.from) void msg.from;
+  if (has.to) void msg.to;
+  if (has.callId) void msg.callId;
+  void msg.maxForwards;
+  if (has.cseq) {
     const cseq = msg.cseq;
     if (msg.isRequest() && cseq.method !== msg.method) {
       const known = isKnownMethod(msg.method);
@@ -283,63 +323,6 @@ function validateCore(msg: SipRequest | SipResponse): void {
       });
     }
   }
-}
-
-function parseRequestLine(line: string): StartLine {
-  // fast path: `METHOD SP URI SP SIP/2.0` with single spaces
-  const n = line.length - (line.charCodeAt(line.length - 1) === 13 ? 1 : 0);
-  if (n > 10 && line.charCodeAt(n - 8) === 32 && line.startsWith('SIP/2.0', n - 7)) {
-    const sp = line.indexOf(' ');
-    if (sp > 0 && sp < n - 9) {
-      const method = line.slice(0, sp);
-      const uriText = line.slice(sp + 1, n - 8);
-      const last = uriText.charCodeAt(uriText.length - 1);
-      if (isToken(method) && uriText.charCodeAt(0) !== 32 && last !== 32 && last !== 9) {
-        return { request: true, method, uriText };
-      }
-    }
-  }
-  const l = trimLws(line);
-  let sp = 0;
-  while (sp < l.length && l.charCodeAt(sp) !== 32 && l.charCodeAt(sp) !== 9) sp++;
-  let last = l.length - 1;
-  while (last > sp && l.charCodeAt(last) !== 32 && l.charCodeAt(last) !== 9) last--;
-  if (sp >= l.length || last <= sp) throw fail('malformed-start-line', `Malformed request line "${l.slice(0, 60)}"`, 400);
-  const method = l.slice(0, sp);
-  if (!isToken(method)) throw fail('bad-method', `Bad method "${method.slice(0, 40)}"`, 400, 'Bad Request - Invalid Method');
-  const version = l.slice(last + 1);
-  if (!isVersion(version)) throw fail('malformed-start-line', `Bad SIP version "${version.slice(0, 20)}"`, 400);
-  if (version.toUpperCase() !== 'SIP/2.0') throw fail('bad-version', `Unsupported version ${version}`, 505);
-  const uriText = trimLws(l.slice(sp, last));
-  if (uriText.length === 0) throw fail('malformed-start-line', 'Missing Request-URI', 400);
-  return { request: true, method, uriText };
-}
-
-function parseStatusLine(line: string): StartLine {
-  const l = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-  if (l.startsWith('SIP/2.0 ') && (l.length === 11 || l.charCodeAt(11) === 32)) {
-    const c0 = l.charCodeAt(8) - 48;
-    const c1 = l.charCodeAt(9) - 48;
-    const c2 = l.charCodeAt(10) - 48;
-    if (c0 >= 1 && c0 <= 6 && c1 >= 0 && c1 <= 9 && c2 >= 0 && c2 <= 9) {
-      return { request: false, status: c0 * 100 + c1 * 10 + c2, reason: l.slice(12) };
-    }
-  }
-  const sp = l.indexOf(' ');
-  const version = sp < 0 ? l : l.slice(0, sp);
-  if (!isVersion(version)) throw fail('malformed-start-line', `Malformed status line "${l.slice(0, 60)}"`, undefined);
-  if (version.toUpperCase() !== 'SIP/2.0') throw fail('bad-version', `Unsupported version ${version}`, undefined);
-  const code = l.slice(sp + 1, sp + 4);
-  const after = l.charCodeAt(sp + 4);
-  const status = /^[1-6]\d\d$/.test(code) ? Number(code) : NaN;
-  if (Number.isNaN(status) || !(Number.isNaN(after) || after === 32)) {
-    throw fail('bad-status-code', `Bad status code in "${l.slice(0, 60)}"`, undefined);
-  }
-  return { request: false, status, reason: l.slice(sp + 5) };
-}
-
-function isVersion(v: string): boolean {
-  return /^SIP\/\d{1,3}\.\d{1,3}$/i.test(v);
 }
 
 function withPartial(

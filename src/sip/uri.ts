@@ -11,8 +11,25 @@ import {
   escapePercent,
   paramName,
   toLowerAscii,
-  unescapePercent,
 } from './chars.js';
+import { ParamMap, addParam } from './param-map.js';
+import {
+  EMPTY_HEADERS,
+  EMPTY_PARAMS,
+  FORBIDDEN,
+  HOST_RUN,
+  URI_NO_USER,
+  URI_PARAM,
+  URI_WITH_USER,
+  badUri,
+  checkHost,
+  isScheme,
+  paramsEqual,
+  telNumber,
+  unesc,
+} from './uri-syntax.js';
+
+export { parsePort } from './uri-syntax.js';
 
 /** URI schemes this layer understands. */
 export type SipUriScheme = 'sip' | 'sips' | 'tel';
@@ -34,53 +51,19 @@ export interface SipUriFields {
   /** URI headers (`?name=value&...`), unescaped. */
   readonly headers: ReadonlyMap<string, string>;
 }
-
-/** Characters never allowed unescaped anywhere in a SIP URI (CTL, SP, DQUOTE, < and >). */
-const FORBIDDEN = /[\x00-\x20"<>\x7f]/;
-
-/** A run of host-name characters (sticky: matched in place, no allocation). */
-const HOST_RUN = /[A-Za-z0-9.\-_]*/y;
-
-const EMPTY_PARAMS: ReadonlyMap<string, string | null> = new Map();
-const EMPTY_HEADERS: ReadonlyMap<string, string> = new Map();
-
-function badUri(text: string, detail: string): SipParseError {
-  return new SipParseError('bad-uri', `Invalid URI "${text.slice(0, 80)}": ${detail}`, {
-    status: 400,
-    responseReason: 'Bad Request - Invalid URI',
-  });
-}
-
-function unesc(text: string, part: string): string {
-  const u = unescapePercent(part);
-  if (u === undefined) throw badUri(text, `bad escape in "${part.slice(0, 40)}"`);
-  return u;
-}
-
-/** Validates a host: a name/IPv4 (alnum, `-`, `.`, `_`) or an IPv6 reference body (hex, `:`, `.`). */
-function checkHost(text: string, host: string, ipv6: boolean): void {
-  if (host.length === 0) throw badUri(text, 'empty host');
-  for (let i = 0; i < host.length; i++) {
-    const c = host.charCodeAt(i);
-    const ok = ipv6
-      ? (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46
-      : (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
-    if (!ok) throw badUri(text, `bad character in host "${host.slice(0, 40)}"`);
-  }
-  if (ipv6 && host.indexOf(':') < 0) throw badUri(text, 'bad IPv6 reference');
-}
-
-/** Parses a port: 1-5 digits, at most 65535. */
-export function parsePort(s: string): number | undefined {
-  if (s.length === 0 || s.length > 5) return undefined;
-  let v = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    v = v * 10 + c;
-  }
-  return v <= 65535 ? v : undefined;
-}
+/**
+ * The two parsers behind {@link SipUri.parse}, for the property test that checks that the fast
+ * path and the general (reference) path agree. Internal: not exported by the layer's index.
+ */
+export const uriParsers: {
+  fast: (text: string) => SipUri | undefined;
+  general: (text: string) => SipUri;
+} = {
+  fast: () => undefined,
+  general: () => {
+    throw new Error('not initialised');
+  },
+};
 
 /**
  * An immutable SIP, SIPS or tel URI (RFC 3261 §19.1, RFC 3966).
@@ -105,14 +88,23 @@ export class SipUri implements SipUriFields {
   readonly headers: ReadonlyMap<string, string>;
   #text: string | undefined;
 
-  private constructor(f: SipUriFields, text?: string) {
-    this.scheme = f.scheme;
-    this.user = f.user;
-    this.password = f.password;
-    this.host = f.host;
-    this.port = f.port;
-    this.params = f.params;
-    this.headers = f.headers;
+  private constructor(
+    scheme: SipUriScheme,
+    user: string | undefined,
+    password: string | undefined,
+    host: string,
+    port: number | undefined,
+    params: ReadonlyMap<string, string | null>,
+    headers: ReadonlyMap<string, string>,
+    text?: string,
+  ) {
+    this.scheme = scheme;
+    this.user = user;
+    this.password = password;
+    this.host = host;
+    this.port = port;
+    this.params = params;
+    this.headers = headers;
     this.#text = text;
   }
 
@@ -126,15 +118,12 @@ export class SipUri implements SipUriFields {
     if (f.port !== undefined && (!Number.isInteger(f.port) || f.port < 0 || f.port > 65535)) {
       throw badUri(f.host, `bad port ${f.port}`);
     }
-    return new SipUri({
-      scheme,
-      user: f.user,
-      password: f.password,
-      host: f.host,
-      port: f.port,
-      params: f.params ?? EMPTY_PARAMS,
-      headers: f.headers ?? EMPTY_HEADERS,
-    });
+    return new SipUri(scheme, f.user, f.password, f.host, f.port, f.params ?? EMPTY_PARAMS, f.headers ?? EMPTY_HEADERS);
+  }
+
+  static {
+    uriParsers.fast = (text) => SipUri.#parseFast(text);
+    uriParsers.general = (text) => SipUri.#parseGeneral(text);
   }
 
   /**
@@ -142,6 +131,48 @@ export class SipUri implements SipUriFields {
    * @throws SipParseError `bad-uri` for bad syntax, `unsupported-uri-scheme` for another scheme
    */
   static parse(text: string): SipUri {
+    return SipUri.#parseFast(text) ?? SipUri.#parseGeneral(text);
+  }
+
+  /**
+   * The common shape `sip[s]:[user@]host[:port][;name[=value]]...`, with no escapes, password,
+   * IPv6 reference or headers, matched by sticky non-backtracking regular expressions. Returns
+   * undefined for anything else: {@link SipUri.parse} then runs the general parser, which is the
+   * reference (a property test checks that both give the same URI).
+   */
+  static #parseFast(text: string): SipUri | undefined {
+    const n = text.length;
+    const re = text.indexOf('@') >= 0 ? URI_WITH_USER : URI_NO_USER;
+    re.lastIndex = 0;
+    const m = re.exec(text);
+    if (m === null) return undefined;
+    let port: number | undefined;
+    const p = m[4];
+    if (p !== undefined) {
+      port = +p;
+      if (port > 65535) return undefined;
+    }
+    let i = re.lastIndex;
+    let params: ReadonlyMap<string, string | null> = EMPTY_PARAMS;
+    if (i < n) {
+      const kv: unknown[] = [];
+      const pr = URI_PARAM;
+      while (i < n) {
+        pr.lastIndex = i;
+        const q = pr.exec(text);
+        if (q === null) return undefined;
+        i = pr.lastIndex;
+        if (i < n && text.charCodeAt(i) !== 59) return undefined;
+        const v = q[2];
+        addParam(kv, q[1]!.toLowerCase(), v === undefined ? null : v);
+      }
+      params = new ParamMap<string | null>(kv);
+    }
+    return new SipUri(m[1] === 'sip' ? 'sip' : 'sips', m[2], undefined, m[3]!, port, params, EMPTY_HEADERS);
+  }
+
+  /** The general parser behind {@link SipUri.parse}: every shape, every check, every error. */
+  static #parseGeneral(text: string): SipUri {
     let scheme: SipUriScheme;
     let i: number;
     if (text.startsWith('sip:')) {
@@ -166,22 +197,24 @@ export class SipUri implements SipUriFields {
     }
     const n = text.length;
     if (FORBIDDEN.test(text)) throw badUri(text, `bad character 0x${FORBIDDEN.exec(text)![0].charCodeAt(0).toString(16)}`);
+    if (scheme === 'tel') return SipUri.#parseTel(text, text.slice(i));
+    const hasPct = text.indexOf('%', i) >= 0;
     const at = text.indexOf('@', i);
-    if (scheme === 'tel') return parseTel(text, text.slice(i));
     let user: string | undefined;
     let password: string | undefined;
     if (at >= 0) {
       let pc = text.indexOf(':', i);
       if (pc > at) pc = -1;
       if (pc >= 0) {
-        user = unesc(text, text.slice(i, pc));
-        password = unesc(text, text.slice(pc + 1, at));
-      } else user = unesc(text, text.slice(i, at));
+        user = hasPct ? unesc(text, text.slice(i, pc)) : text.slice(i, pc);
+        password = hasPct ? unesc(text, text.slice(pc + 1, at)) : text.slice(pc + 1, at);
+      } else user = hasPct ? unesc(text, text.slice(i, at)) : text.slice(i, at);
       if (user.length === 0) throw badUri(text, 'empty user');
       i = at + 1;
     }
     let host: string;
-    if (text.charCodeAt(i) === 91) {
+    const ipv6 = text.charCodeAt(i) === 91;
+    if (ipv6) {
       const close = text.indexOf(']', i);
       if (close < 0) throw badUri(text, 'unterminated IPv6 reference');
       host = text.slice(i + 1, close);
@@ -202,18 +235,81 @@ export class SipUri implements SipUriFields {
     let port: number | undefined;
     let c = text.charCodeAt(i);
     if (c === 58) {
-      let e = i + 1;
-      while (e < n && text.charCodeAt(e) !== 59 && text.charCodeAt(e) !== 63) e++;
-      port = parsePort(text.slice(i + 1, e));
-      if (port === undefined) throw badUri(text, 'bad port');
-      i = e;
+      const ps = ++i;
+      let v = 0;
       c = text.charCodeAt(i);
+      while (c >= 48 && c <= 57) {
+        v = v * 10 + c - 48;
+        c = text.charCodeAt(++i);
+      }
+      if (i === ps || i - ps > 5 || v > 65535 || (i < n && c !== 59 && c !== 63)) throw badUri(text, 'bad port');
+      port = v;
     } else if (i < n && c !== 59 && c !== 63) {
       throw badUri(text, 'junk after host');
     }
-    if (i >= n) return new SipUri({ scheme, user, password, host, port, params: EMPTY_PARAMS, headers: EMPTY_HEADERS });
-    const { params, headers } = parseParamsAndHeaders(text, text, i);
-    return new SipUri({ scheme, user, password, host, port, params, headers });
+    if (i >= n) return new SipUri(scheme, user, password, host, port, EMPTY_PARAMS, EMPTY_HEADERS);
+    return SipUri.#withRest(text, text, i, hasPct, scheme, user, password, host, port);
+  }
+
+  /** Parses the `;params?headers` part of `rest` from `start` and builds the URI. */
+  static #withRest(
+    text: string,
+    rest: string,
+    start: number,
+    hasPct: boolean,
+    scheme: SipUriScheme,
+    user: string | undefined,
+    password: string | undefined,
+    host: string,
+    port: number | undefined,
+  ): SipUri {
+    let params: ReadonlyMap<string, string | null> = EMPTY_PARAMS;
+    let headers: ReadonlyMap<string, string> = EMPTY_HEADERS;
+    const n = rest.length;
+    let i = start;
+    if (i < n && rest.charCodeAt(i) === 59) {
+      const kv: unknown[] = [];
+      while (i < n && rest.charCodeAt(i) === 59) {
+        const ns = i + 1;
+        let j = ns;
+        let eq = -1;
+        while (j < n) {
+          const c = rest.charCodeAt(j);
+          if (c === 59 || c === 63) break;
+          if (c === 61 && eq < 0) eq = j;
+          j++;
+        }
+        const ne = eq < 0 ? j : eq;
+        const name = hasPct ? toLowerAscii(unesc(text, rest.slice(ns, ne))) : paramName(rest, ns, ne);
+        if (name.length === 0) throw badUri(text, 'empty parameter');
+        addParam(kv, name, eq < 0 ? null : hasPct ? unesc(text, rest.slice(eq + 1, j)) : rest.slice(eq + 1, j));
+        i = j;
+      }
+      params = new ParamMap<string | null>(kv);
+    }
+    if (i < n) {
+      if (rest.charCodeAt(i) !== 63) throw badUri(text, 'junk after host');
+      const map = new Map<string, string>();
+      for (const part of rest.slice(i + 1).split('&')) {
+        const eq = part.indexOf('=');
+        if (eq <= 0) throw badUri(text, 'bad header');
+        map.set(unesc(text, part.slice(0, eq)), unesc(text, part.slice(eq + 1)));
+      }
+      headers = map;
+    }
+    return new SipUri(scheme, user, password, host, port, params, headers);
+  }
+
+  /** The tel: URI after its scheme (RFC 3966): number, then parameters and headers. */
+  static #parseTel(text: string, rest: string): SipUri {
+    let end = rest.indexOf(';');
+    const q = rest.indexOf('?');
+    if (q >= 0 && (end < 0 || q < end)) end = q;
+    if (end < 0) end = rest.length;
+    const number = unesc(text, rest.slice(0, end));
+    if (number.length === 0) throw badUri(text, 'empty telephone number');
+    const u = SipUri.#withRest(text, rest, end, rest.indexOf('%', end) >= 0, 'tel', number, undefined, '', undefined);
+    return SipUri.create({ scheme: 'tel', user: number, host: '', params: u.params, headers: u.headers });
   }
 
   /** Value of a URI parameter (name case-insensitive); null when present without value. */
@@ -307,90 +403,4 @@ export class SipUri implements SipUriFields {
     }
     return true;
   }
-}
-
-const SPECIAL_PARAMS = ['user', 'ttl', 'method', 'maddr', 'transport'];
-
-function paramsEqual(a: SipUri, b: SipUri): boolean {
-  for (const p of SPECIAL_PARAMS) {
-    const x = a.params.get(p);
-    const y = b.params.get(p);
-    if ((x === undefined) !== (y === undefined)) return false;
-    if (x !== undefined && (x ?? '').toLowerCase() !== (y ?? '').toLowerCase()) return false;
-  }
-  for (const [k, v] of a.params) {
-    if (!b.params.has(k)) continue;
-    const w = b.params.get(k);
-    if ((v ?? '').toLowerCase() !== (w ?? '').toLowerCase() || (v === null) !== (w === null)) return false;
-  }
-  return true;
-}
-
-function telNumber(n: string | undefined): string {
-  return (n ?? '').replace(/[-.()]/g, '').toLowerCase();
-}
-
-function isScheme(s: string): boolean {
-  const c0 = s.charCodeAt(0);
-  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90))) return false;
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-function parseTel(text: string, rest: string): SipUri {
-  let end = rest.indexOf(';');
-  const q = rest.indexOf('?');
-  if (q >= 0 && (end < 0 || q < end)) end = q;
-  if (end < 0) end = rest.length;
-  const number = unesc(text, rest.slice(0, end));
-  if (number.length === 0) throw badUri(text, 'empty telephone number');
-  const { params, headers } = parseParamsAndHeaders(text, rest, end);
-  return SipUri.create({ scheme: 'tel', user: number, host: '', params, headers });
-}
-
-function parseParamsAndHeaders(
-  text: string,
-  rest: string,
-  start: number,
-): { params: ReadonlyMap<string, string | null>; headers: ReadonlyMap<string, string> } {
-  let params: ReadonlyMap<string, string | null> = EMPTY_PARAMS;
-  let headers: ReadonlyMap<string, string> = EMPTY_HEADERS;
-  const n = rest.length;
-  let i = start;
-  if (i < n && rest.charCodeAt(i) === 59) {
-    const hasPct = rest.indexOf('%', i) >= 0;
-    const map = new Map<string, string | null>();
-    while (i < n && rest.charCodeAt(i) === 59) {
-      const ns = i + 1;
-      let j = ns;
-      let eq = -1;
-      while (j < n) {
-        const c = rest.charCodeAt(j);
-        if (c === 59 || c === 63) break;
-        if (c === 61 && eq < 0) eq = j;
-        j++;
-      }
-      const ne = eq < 0 ? j : eq;
-      const name = hasPct ? toLowerAscii(unesc(text, rest.slice(ns, ne))) : paramName(rest, ns, ne);
-      if (name.length === 0) throw badUri(text, 'empty parameter');
-      map.set(name, eq < 0 ? null : unesc(text, rest.slice(eq + 1, j)));
-      i = j;
-    }
-    params = map;
-  }
-  if (i < n) {
-    if (rest.charCodeAt(i) !== 63) throw badUri(text, 'junk after host');
-    const map = new Map<string, string>();
-    for (const part of rest.slice(i + 1).split('&')) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) throw badUri(text, 'bad header');
-      map.set(unesc(text, part.slice(0, eq)), unesc(text, part.slice(eq + 1)));
-    }
-    headers = map;
-  }
-  return { params, headers };
 }

@@ -2,8 +2,16 @@
  * The Via header (RFC 3261 §20.42, §18.2.1; RFC 3581 rport).
  */
 import { SipParseError } from './errors.js';
-import { isToken, isWsp, parseParams, splitList } from './chars.js';
+import { isToken, isWsp, parseParams, parseParamsFast, splitList } from './chars.js';
 import { parsePort } from './uri.js';
+import { EMPTY_PARAM_MAP } from './param-map.js';
+
+/** Fast-path shape of a Via value up to its parameters (see `Via.#parseFast`). */
+const VIA_FAST = /SIP\/2\.0\/(UDP|TCP|TLS|SCTP|WSS|WS) ([A-Za-z0-9.\-_]+)(?::([0-9]{1,5}))?/y;
+
+/** Host-name and IPv4 characters: alphanumerics, `-`, `.`, `_`. */
+const HOST = new Uint8Array(128);
+for (const ch of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._') HOST[ch.charCodeAt(0)] = 1;
 
 /** Fields of a {@link Via}. */
 export interface ViaFields {
@@ -28,6 +36,20 @@ function bad(detail: string): SipParseError {
 }
 
 /**
+ * The two parsers behind {@link Via.parse}, for the property test that checks that the fast
+ * path and the general (reference) path agree. Internal: not exported by the layer's index.
+ */
+export const viaParsers: {
+  fast: (text: string) => Via | undefined;
+  general: (text: string) => Via;
+} = {
+  fast: () => undefined,
+  general: () => {
+    throw new Error('not initialised');
+  },
+};
+
+/**
  * One immutable Via header value: `SIP/2.0/UDP host:port;branch=z9hG4bK...;rport`.
  */
 export class Via implements ViaFields {
@@ -49,7 +71,12 @@ export class Via implements ViaFields {
     this.transport = t === 'UDP' || t === 'TCP' || t === 'TLS' ? t : t.toUpperCase();
     this.host = f.host;
     this.port = f.port;
-    this.params = f.params ?? new Map();
+    this.params = f.params ?? EMPTY_PARAM_MAP;
+  }
+
+  static {
+    viaParsers.fast = (text) => Via.#parseFast(text);
+    viaParsers.general = (text) => Via.#parseGeneral(text);
   }
 
   /**
@@ -58,6 +85,34 @@ export class Via implements ViaFields {
    * @throws SipParseError (`bad-header`, header `Via`)
    */
   static parse(text: string): Via {
+    return Via.#parseFast(text) ?? Via.#parseGeneral(text);
+  }
+
+  /**
+   * The common shape `SIP/2.0/<transport> host[:port][;name[=value]]...` (no LWS other than the
+   * one gap after the transport, no IPv6 reference, no quoted values), matched by sticky regular
+   * expressions. Returns undefined for anything else: the general parser is the reference.
+   */
+  static #parseFast(s: string): Via | undefined {
+    const re = VIA_FAST;
+    re.lastIndex = 0;
+    const m = re.exec(s);
+    if (m === null) return undefined;
+    let port: number | undefined;
+    const p = m[3];
+    if (p !== undefined) {
+      port = +p;
+      if (port > 65535) return undefined;
+    }
+    const params = parseParamsFast(s, re.lastIndex, s.length);
+    if (params === undefined) return undefined;
+    const v = new Via({ protocol: 'SIP/2.0', transport: m[1]!, host: m[2]!, port, params });
+    v.#check();
+    return v;
+  }
+
+  /** The general parser behind {@link Via.parse}: every shape, every check, every error. */
+  static #parseGeneral(text: string): Via {
     const s = text;
     const n = s.length;
     let i = 0;
@@ -92,40 +147,66 @@ export class Via implements ViaFields {
       protocol = parts[0] === 'SIP' && parts[1] === '2.0' ? 'SIP/2.0' : `${parts[0]}/${parts[1]}`;
       transport = parts[2]!;
     }
-    const st = i;
-    let e = s.indexOf(';', i);
-    if (e < 0) e = n;
-    const sentBy = s.slice(st, e).trim();
-    if (sentBy.length === 0) throw bad('missing sent-by');
-    let host: string;
-    let portText: string | undefined;
-    if (sentBy.charCodeAt(0) === 91) {
-      const close = sentBy.indexOf(']');
-      if (close < 0) throw bad('unterminated IPv6 reference');
-      host = sentBy.slice(1, close);
-      const after = sentBy.slice(close + 1).trim();
-      if (after.length > 0) {
-        if (after.charCodeAt(0) !== 58) throw bad('junk after IPv6 reference');
-        portText = after.slice(1).trim();
-      }
-      if (!/^[0-9a-fA-F:.]+$/.test(host) || host.indexOf(':') < 0) throw bad('bad IPv6 reference');
-    } else {
-      const colon = sentBy.indexOf(':');
-      host = colon < 0 ? sentBy : sentBy.slice(0, colon).trim();
-      if (colon >= 0) portText = sentBy.slice(colon + 1).trim();
-      for (let j = 0; j < host.length; j++) {
-        const c = host.charCodeAt(j);
-        const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
-        if (!ok) throw bad(`bad host "${host.slice(0, 40)}"`);
-      }
-      if (host.length === 0) throw bad('empty host');
-    }
+    let host: string | undefined;
     let port: number | undefined;
-    if (portText !== undefined) {
-      port = parsePort(portText);
-      if (port === undefined) throw bad('bad port');
+    let e = i;
+    // common shape: ` host[:port]` then `;` or the end, host a name or IPv4 address
+    let c = s.charCodeAt(e);
+    while (c === 32 || c === 9) c = s.charCodeAt(++e);
+    const hs = e;
+    while (e < n && c < 128 && HOST[c] === 1) c = s.charCodeAt(++e);
+    if (e > hs && (e === n || c === 58 || c === 59 || c === 32 || c === 9)) {
+      const he = e;
+      let ok = true;
+      if (c === 58) {
+        const ps = ++e;
+        let v = 0;
+        c = s.charCodeAt(e);
+        while (c >= 48 && c <= 57) {
+          v = v * 10 + c - 48;
+          c = s.charCodeAt(++e);
+        }
+        if (e === ps || e - ps > 5 || v > 65535) ok = false;
+        port = v;
+      }
+      while (c === 32 || c === 9) c = s.charCodeAt(++e);
+      if (ok && (e === n || c === 59)) host = s.slice(hs, he);
+      else port = undefined;
     }
-    const params = parseParams(s.slice(e), 'Via');
+    if (host === undefined) {
+      const st = i;
+      e = s.indexOf(';', i);
+      if (e < 0) e = n;
+      const sentBy = s.slice(st, e).trim();
+      if (sentBy.length === 0) throw bad('missing sent-by');
+      let portText: string | undefined;
+      if (sentBy.charCodeAt(0) === 91) {
+        const close = sentBy.indexOf(']');
+        if (close < 0) throw bad('unterminated IPv6 reference');
+        host = sentBy.slice(1, close);
+        const after = sentBy.slice(close + 1).trim();
+        if (after.length > 0) {
+          if (after.charCodeAt(0) !== 58) throw bad('junk after IPv6 reference');
+          portText = after.slice(1).trim();
+        }
+        if (!/^[0-9a-fA-F:.]+$/.test(host) || host.indexOf(':') < 0) throw bad('bad IPv6 reference');
+      } else {
+        const colon = sentBy.indexOf(':');
+        host = colon < 0 ? sentBy : sentBy.slice(0, colon).trim();
+        if (colon >= 0) portText = sentBy.slice(colon + 1).trim();
+        for (let j = 0; j < host.length; j++) {
+          const c = host.charCodeAt(j);
+          const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
+          if (!ok) throw bad(`bad host "${host.slice(0, 40)}"`);
+        }
+        if (host.length === 0) throw bad('empty host');
+      }
+      if (portText !== undefined) {
+        port = parsePort(portText);
+        if (port === undefined) throw bad('bad port');
+      }
+    }
+    const params = parseParams(s, 'Via', e);
     const v = new Via({ protocol, transport, host, port, params });
     v.#check();
     return v;
@@ -222,8 +303,16 @@ function commonTransport(s: string, a: number, b: number): string {
   return s.slice(a, b);
 }
 
+/** True for the characters `splitList` trims: SP, HTAB, CR, LF. */
+function isLws(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
 /** Parses a Via header value that may hold several comma-separated vias. */
 export function parseVia(text: string): Via[] {
+  if (text.indexOf(',') < 0 && text.length > 0 && !isLws(text.charCodeAt(0)) && !isLws(text.charCodeAt(text.length - 1))) {
+    return [Via.parse(text)];
+  }
   const parts = splitList(text);
   if (parts.length === 0) throw bad('empty value');
   return parts.map((p) => Via.parse(p));

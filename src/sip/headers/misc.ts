@@ -4,6 +4,7 @@
  */
 import { badHeader } from '../errors.js';
 import { isQuotedString, isToken, isWsp, parseParams, splitList, trimLws, unquote } from '../chars.js';
+import { EMPTY_PARAM_MAP, ParamMap } from '../param-map.js';
 
 /** A media type with parameters, e.g. `application/sdp` or `multipart/mixed;boundary=x`. */
 export interface MediaType {
@@ -26,9 +27,13 @@ export function parseMediaType(value: string, header = 'Content-Type'): MediaTyp
   const type = trimLws(mt.slice(0, slash < 0 ? 0 : slash)).toLowerCase();
   const subtype = trimLws(mt.slice(slash + 1)).toLowerCase();
   if (slash < 0 || !isToken(type) || !isToken(subtype)) throw badHeader(header, `bad media type "${mt.slice(0, 40)}"`);
-  const raw = parseParams(semi < 0 ? '' : s.slice(semi), header);
-  const params = new Map<string, string | null>();
-  for (const [k, v] of raw) params.set(k, v === null ? null : unquote(v));
+  const raw = semi < 0 ? EMPTY_PARAM_MAP : parseParams(s, header, semi);
+  let params: ReadonlyMap<string, string | null> = raw;
+  if (raw.size > 0) {
+    const kv: unknown[] = [];
+    for (const [k, v] of raw) kv.push(k, v === null ? null : unquote(v));
+    params = new ParamMap<string | null>(kv);
+  }
   return { type, subtype, mime: `${type}/${subtype}`, params };
 }
 
