@@ -290,7 +290,7 @@ export class CallSession {
     }
     this.#assert(ESTABLISHED, 'send DTMF');
     if (this.#call.sendDtmf === undefined) throw new NotSupportedError('sendDtmf');
-    // Media starts just after the answer; digits sent in between wait for it.
+    // Media starts just after the answer (for an incoming call, once the caller's ACK arrives); digits sent in between wait for it.
     await this.#mediaStarted;
     this.#assert(ESTABLISHED, 'send DTMF');
     await this.#call.sendDtmf(digits.toUpperCase(), options);

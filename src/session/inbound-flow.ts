@@ -146,8 +146,14 @@ export class InboundFlow {
       const dialog = this.invite.accept({ body, ...(options.headers !== undefined ? { headers: options.headers } : {}) });
       c.attachDialog(dialog);
       if (negotiated === undefined) dialog.once('ack', (ack) => c.post(() => this.#onAck(ack)));
+      else {
+        // RTP starts once the ACK confirms the dialog (RFC 3261 §13.3.1.4); the ports are bound and in
+        // the answer already. A caller that never ACKs (gone, or its ACK lost under overload) costs no
+        // media until the 2xx times out, so an overloaded server recovers instead of streaming to it.
+        const media = negotiated;
+        dialog.once('ack', () => c.post(() => this.#start(media)));
+      }
       c.connected(200);
-      if (negotiated !== undefined) await this.#start(negotiated);
     });
   }
 

@@ -77,7 +77,8 @@ export class OutboundFlow {
         return this.#fail('unavailable', err);
       }
       c.setMedia(media);
-      const codecs = codecCapabilities(this.#options.codecs ?? config.media.codecs);
+      // A per-call list is copied: the application may change its own array later (the result is cached per list).
+      const codecs = codecCapabilities(this.#options.codecs !== undefined ? [...this.#options.codecs] : config.media.codecs);
       const offer = c.local.createOffer({ address: c.ctx.sdpAddress, port: media.localRtpPort, codecs, ptime: config.media.ptime });
       this.#offer = offer;
       const o = this.#options;

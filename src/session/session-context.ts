@@ -43,7 +43,19 @@ export interface SessionContext {
  *
  * @param names - codec names as resolved from config (upper case)
  */
-export function codecCapabilities(names: readonly CodecName[]): CodecCapability[] {
+export function codecCapabilities(names: readonly CodecName[]): readonly CodecCapability[] {
+  let caps = capabilityCache.get(names);
+  if (caps === undefined) {
+    caps = Object.freeze(computeCapabilities(names));
+    capabilityCache.set(names, caps);
+  }
+  return caps;
+}
+
+/** Per configured codec list (one per engine configuration), its capabilities: computed once, not per call. */
+const capabilityCache = new WeakMap<readonly CodecName[], readonly CodecCapability[]>();
+
+function computeCapabilities(names: readonly CodecName[]): CodecCapability[] {
   const out: CodecCapability[] = [];
   for (const name of names) {
     const cap = DEFAULT_CODECS.find((c) => c.name.toUpperCase() === name.toUpperCase());

@@ -448,7 +448,10 @@ export class Session extends TypedEmitter<SessionEvents> {
       ...(status !== undefined ? { status } : {}),
       ...(details.error !== undefined ? { error: details.error } : {}),
     });
-    this.#answered.reject(new CallFailedError(finalReason, status, details.error === undefined ? {} : { cause: details.error }));
+    // An answered call already settled `answered()`: building the error (and its stack) would be wasted.
+    if (!wasConnected) {
+      this.#answered.reject(new CallFailedError(finalReason, status, details.error === undefined ? {} : { cause: details.error }));
+    }
     this.#ctx.onEnded(this, { reason: finalReason, connected: wasConnected });
     this.safeEmit('ended', end);
     this.#resolveFinished(end);

@@ -9,6 +9,17 @@ export interface TransactionCounters {
   activeClientTransactions: number;
   /** Server transactions not yet terminated. */
   activeServerTransactions: number;
+  /**
+   * Transactions (client + server) that have not reached a final response yet
+   * (Trying, Proceeding, Calling): the ones `maxTransactions` bounds.
+   */
+  pendingTransactions: number;
+  /**
+   * Transactions (client + server) past their final response that only wait
+   * out Timer D, I, J, K, L or M to absorb retransmissions: the ones
+   * `maxLingeringTransactions` bounds.
+   */
+  lingeringTransactions: number;
   /** Requests and responses we sent again: Timers A/E/G, and answers to retransmitted requests. */
   retransmissionsSent: number;
   /** Request retransmissions absorbed by server transactions and response retransmissions seen by client transactions. */
@@ -26,7 +37,8 @@ export interface TransactionCounters {
 /** A fresh, zeroed counters object. */
 export function zeroTransactionCounters(): TransactionCounters {
   return {
-    activeClientTransactions: 0, activeServerTransactions: 0, retransmissionsSent: 0,
+    activeClientTransactions: 0, activeServerTransactions: 0, pendingTransactions: 0, lingeringTransactions: 0,
+    retransmissionsSent: 0,
     retransmissionsReceived: 0, timeouts: 0, transportErrors: 0, overloadRejections: 0, strayResponses: 0,
   };
 }
@@ -45,6 +57,13 @@ export interface TransactionContext {
   readonly log: Debugger;
   /** An ACK reached an INVITE server transaction in Accepted (RFC 6026 §8.7): pass it to the TU. */
   passAck(ack: InboundMessage): void;
-  /** Called once when a transaction reaches Terminated (or is halted). */
-  removed(tx: object): void;
+  /**
+   * Called once when a transaction leaves its pending states (Trying,
+   * Proceeding, Calling) for a state past the final response; it then only
+   * lingers to absorb retransmissions. Not called when it terminates straight
+   * from a pending state.
+   */
+  settled(tx: object): void;
+  /** Called once when a transaction reaches Terminated (or is halted); `lingered` when {@link TransactionContext.settled} was called before. */
+  removed(tx: object, lingered: boolean): void;
 }

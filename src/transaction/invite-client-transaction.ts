@@ -31,6 +31,8 @@ export class InviteClientTransaction extends TypedEmitter<ClientTransactionEvent
   #finalPassed = false;
   readonly #user: ClientTransactionUser;
   readonly #ctx: TransactionContext;
+  /** Past the final response (see {@link TransactionContext.settled}). */
+  #lingering = false;
   readonly #runner: MachineRunner<IctState, IctEvent, IctAction, SipResponse | FailureData>;
 
   /**
@@ -47,7 +49,8 @@ export class InviteClientTransaction extends TypedEmitter<ClientTransactionEvent
     this.#ctx = ctx;
     this.#runner = new MachineRunner<IctState, IctEvent, IctAction, SipResponse | FailureData>(
       'calling', ictTransition, (a, d) => this.#run(a, d), () => this.#terminated(), ctx.clock,
-      (state, event) => ctx.log('ICT %s: %s ignored in %s', id, event, state));
+      (state, event) => ctx.log('ICT %s: %s ignored in %s', id, event, state),
+      (to) => { if (to !== 'calling' && to !== 'proceeding' && to !== 'terminated') this.#settle(); });
   }
 
   /** @inheritDoc */
@@ -152,9 +155,16 @@ export class InviteClientTransaction extends TypedEmitter<ClientTransactionEvent
     });
   }
 
+  /** Past the final response: from now on the transaction only lingers (counted apart by the layer). */
+  #settle(): void {
+    if (this.#lingering) return;
+    this.#lingering = true;
+    this.#ctx.settled(this);
+  }
+
   #terminated(): void {
     this.#ctx.log('ICT %s: terminated', this.id);
-    this.#ctx.removed(this);
+    this.#ctx.removed(this, this.#lingering);
     this.safeEmit('terminated', this);
   }
 }

@@ -35,6 +35,8 @@ export class InviteServerTransaction extends TypedEmitter<ServerTransactionEvent
   readonly #values: TimerValues;
   readonly #target: TransportTarget;
   readonly #ctx: TransactionContext;
+  /** Past the final response (see {@link TransactionContext.settled}). */
+  #lingering = false;
   readonly #runner: MachineRunner<IstState, IstEvent, IstAction, IstData>;
 
   /**
@@ -52,7 +54,8 @@ export class InviteServerTransaction extends TypedEmitter<ServerTransactionEvent
     this.#target = ctx.transport.responseTarget(inbound);
     this.#runner = new MachineRunner<IstState, IstEvent, IstAction, IstData>(
       'proceeding', istTransition, (a, d) => this.#run(a, d), () => this.#terminated(), ctx.clock,
-      (state, event) => ctx.log('IST %s: %s ignored in %s', id, event, state));
+      (state, event) => ctx.log('IST %s: %s ignored in %s', id, event, state),
+      (to) => { if (to !== 'proceeding' && to !== 'terminated') this.#settle(); });
     this.#runner.dispatch('start');
   }
 
@@ -176,9 +179,18 @@ export class InviteServerTransaction extends TypedEmitter<ServerTransactionEvent
     });
   }
 
+  /** Past the final response: from now on the transaction only lingers (counted apart by the layer). */
+  #settle(): void {
+    if (this.#lingering) return;
+    this.#lingering = true;
+    this.#ctx.settled(this);
+    // A CANCEL no longer affects the request (§9.2): release the TU's listener (and what it holds).
+    this.removeAllListeners('cancelled');
+  }
+
   #terminated(): void {
     this.#ctx.log('IST %s: terminated', this.id);
-    this.#ctx.removed(this);
+    this.#ctx.removed(this, this.#lingering);
     this.safeEmit('terminated', this);
   }
 }

@@ -19,6 +19,7 @@ export class MachineRunner<S extends string, E extends string, A extends string,
   readonly #run: (action: A, data: D | undefined, event: E) => void;
   readonly #onTerminated: () => void;
   readonly #onIgnored: ((state: S, event: E) => void) | undefined;
+  readonly #onMove: ((to: S) => void) | undefined;
   readonly #timers: TransactionTimers<string>;
   readonly #queue: { event: E; data: D | undefined }[] = [];
   #busy = false;
@@ -30,6 +31,7 @@ export class MachineRunner<S extends string, E extends string, A extends string,
    * @param onTerminated - called once, after the move that reached `terminated`
    * @param clock - where timers run
    * @param onIgnored - told of each event the current state ignores (for logging)
+   * @param onMove - told of each state entered by a move, before its actions run
    */
   constructor(
     initial: S,
@@ -38,12 +40,14 @@ export class MachineRunner<S extends string, E extends string, A extends string,
     onTerminated: () => void,
     clock: Clock,
     onIgnored?: (state: S, event: E) => void,
+    onMove?: (to: S) => void,
   ) {
     this.#state = initial;
     this.#transition = transition;
     this.#run = run;
     this.#onTerminated = onTerminated;
     this.#onIgnored = onIgnored;
+    this.#onMove = onMove;
     this.#timers = new TransactionTimers(clock);
   }
 
@@ -71,6 +75,7 @@ export class MachineRunner<S extends string, E extends string, A extends string,
           continue;
         }
         this.#state = mv.to;
+        this.#onMove?.(mv.to);
         for (const action of mv.actions) this.#run(action, item.data, item.event);
         if (mv.to === 'terminated') {
           this.#queue.length = 0;

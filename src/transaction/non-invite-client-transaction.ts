@@ -30,6 +30,8 @@ export class NonInviteClientTransaction extends TypedEmitter<ClientTransactionEv
   #finalPassed = false;
   readonly #user: ClientTransactionUser;
   readonly #ctx: TransactionContext;
+  /** Past the final response (see {@link TransactionContext.settled}). */
+  #lingering = false;
   readonly #runner: MachineRunner<NictState, NictEvent, NictAction, SipResponse | FailureData>;
 
   /**
@@ -46,7 +48,8 @@ export class NonInviteClientTransaction extends TypedEmitter<ClientTransactionEv
     this.#ctx = ctx;
     this.#runner = new MachineRunner<NictState, NictEvent, NictAction, SipResponse | FailureData>(
       'trying', nictTransition, (a, d) => this.#run(a, d), () => this.#terminated(), ctx.clock,
-      (state, event) => ctx.log('NICT %s: %s ignored in %s', id, event, state));
+      (state, event) => ctx.log('NICT %s: %s ignored in %s', id, event, state),
+      (to) => { if (to !== 'trying' && to !== 'proceeding' && to !== 'terminated') this.#settle(); });
   }
 
   /** @inheritDoc */
@@ -143,9 +146,16 @@ export class NonInviteClientTransaction extends TypedEmitter<ClientTransactionEv
     });
   }
 
+  /** Past the final response: from now on the transaction only lingers (counted apart by the layer). */
+  #settle(): void {
+    if (this.#lingering) return;
+    this.#lingering = true;
+    this.#ctx.settled(this);
+  }
+
   #terminated(): void {
     this.#ctx.log('NICT %s: terminated', this.id);
-    this.#ctx.removed(this);
+    this.#ctx.removed(this, this.#lingering);
     this.safeEmit('terminated', this);
   }
 }

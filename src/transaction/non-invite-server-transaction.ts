@@ -29,6 +29,8 @@ export class NonInviteServerTransaction extends TypedEmitter<ServerTransactionEv
   readonly #values: TimerValues;
   readonly #target: TransportTarget;
   readonly #ctx: TransactionContext;
+  /** Past the final response (see {@link TransactionContext.settled}). */
+  #lingering = false;
   readonly #runner: MachineRunner<NistState, NistEvent, NistAction, SipResponse | FailureData | InboundMessage>;
 
   /**
@@ -46,7 +48,8 @@ export class NonInviteServerTransaction extends TypedEmitter<ServerTransactionEv
     this.#target = ctx.transport.responseTarget(inbound);
     this.#runner = new MachineRunner<NistState, NistEvent, NistAction, SipResponse | FailureData | InboundMessage>(
       'trying', nistTransition, (a, d) => this.#run(a, d), () => this.#terminated(), ctx.clock,
-      (state, event) => ctx.log('NIST %s: %s ignored in %s', id, event, state));
+      (state, event) => ctx.log('NIST %s: %s ignored in %s', id, event, state),
+      (to) => { if (to !== 'trying' && to !== 'proceeding' && to !== 'terminated') this.#settle(); });
   }
 
   /** @inheritDoc */
@@ -111,9 +114,16 @@ export class NonInviteServerTransaction extends TypedEmitter<ServerTransactionEv
     });
   }
 
+  /** Past the final response: from now on the transaction only lingers (counted apart by the layer). */
+  #settle(): void {
+    if (this.#lingering) return;
+    this.#lingering = true;
+    this.#ctx.settled(this);
+  }
+
   #terminated(): void {
     this.#ctx.log('NIST %s: terminated', this.id);
-    this.#ctx.removed(this);
+    this.#ctx.removed(this, this.#lingering);
     this.safeEmit('terminated', this);
   }
 }

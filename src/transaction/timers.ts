@@ -73,6 +73,18 @@ export function resolveTimerConfig(partial: Partial<TimerConfig> | undefined): T
  * only on reliable transports.
  */
 export function timerValues(cfg: TimerConfig, reliable: boolean): TimerValues {
+  let cached = valuesCache.get(cfg);
+  if (cached === undefined) {
+    cached = [computeTimerValues(cfg, false), computeTimerValues(cfg, true)];
+    valuesCache.set(cfg, cached);
+  }
+  return cached[reliable ? 1 : 0];
+}
+
+/** Per configuration, the (frozen) values for unreliable and reliable transports: computed once, shared by every transaction. */
+const valuesCache = new WeakMap<TimerConfig, readonly [TimerValues, TimerValues]>();
+
+function computeTimerValues(cfg: TimerConfig, reliable: boolean): TimerValues {
   const t64 = 64 * cfg.T1;
   return Object.freeze({
     A: reliable ? undefined : cfg.T1,

@@ -27,11 +27,21 @@ export interface TransactionLayerOptions {
   /** Clock for every timer; default the system clock (vitest fake timers apply). */
   readonly clock?: Clock;
   /**
-   * Most live transactions (client + server). Past it, new inbound requests
-   * other than ACK and CANCEL are answered 503 with Retry-After, statelessly.
-   * Default 10 000.
+   * Most pending transactions (client + server): those that have not reached
+   * a final response yet (Trying, Proceeding, Calling). Past it, new inbound
+   * requests other than ACK and CANCEL are answered 503 with Retry-After,
+   * statelessly. Transactions that only linger after their final response
+   * (Timers D, I, J, K, L, M) are bounded by `maxLingeringTransactions`
+   * instead. Default 10 000.
    */
   readonly maxTransactions?: number;
+  /**
+   * Most lingering transactions: past their final response, waiting out
+   * Timer D, I, J, K, L or M to absorb retransmissions (each holds only what
+   * it needs to re-send its last response). Past it, new inbound requests get
+   * the same 503 as past `maxTransactions`. Default 10 x `maxTransactions`.
+   */
+  readonly maxLingeringTransactions?: number;
   /** Retry-After (seconds) of those 503 responses; default 5. */
   readonly retryAfterSeconds?: number;
   /** Delay before an INVITE server transaction sends 100 Trying itself (§17.2.1); default 200 ms. */
@@ -77,6 +87,7 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
   readonly #transport: SipTransportLayer;
   readonly #timers: TimerConfig;
   readonly #maxTransactions: number;
+  readonly #maxLingering: number;
   readonly #retryAfter: number;
   readonly #counters: TransactionCounters = zeroTransactionCounters();
   readonly #ctx: TransactionContext;
@@ -84,6 +95,8 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
   readonly #servers = new Map<string, AnyServerTx>();
   readonly #legacyServers = new Set<AnyServerTx>();
   readonly #merged = new Map<string, AnyServerTx>();
+  /** The §8.2.2.2 merge key each server transaction in {@link TransactionLayer.#merged} was filed under. */
+  readonly #mergeKeys = new Map<AnyServerTx, string>();
   readonly #onMessage = (inbound: InboundMessage): void => this.#receive(inbound);
   #legacyIds = 0;
   #closed = false;
@@ -102,12 +115,15 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
     }
     const max = opts.maxTransactions ?? 10_000;
     if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError('maxTransactions', 'must be a positive integer');
+    const maxLingering = opts.maxLingeringTransactions ?? 10 * max;
+    if (!Number.isInteger(maxLingering) || maxLingering < 1) throw new InvalidArgumentError('maxLingeringTransactions', 'must be a positive integer');
     const retryAfter = opts.retryAfterSeconds ?? 5;
     if (!Number.isInteger(retryAfter) || retryAfter < 0) throw new InvalidArgumentError('retryAfterSeconds', 'must be a non-negative integer');
     const tryingDelayMs = opts.tryingDelayMs ?? 200;
     if (!Number.isFinite(tryingDelayMs) || tryingDelayMs < 0) throw new InvalidArgumentError('tryingDelayMs', 'must be a non-negative number');
     this.#transport = transport;
     this.#maxTransactions = max;
+    this.#maxLingering = maxLingering;
     this.#retryAfter = retryAfter;
     this.#ctx = {
       clock: opts.clock ?? systemClock,
@@ -117,7 +133,11 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
       tryingDelayMs,
       log,
       passAck: (ack) => this.safeEmit('request', ack.message as SipRequest, undefined, ack),
-      removed: (tx) => this.#removed(tx),
+      settled: () => {
+        this.#counters.pendingTransactions--;
+        this.#counters.lingeringTransactions++;
+      },
+      removed: (tx, lingered) => this.#removed(tx, lingered),
     };
     this.setListenerErrorHandler((err, event) => log('listener of %s threw: %O', event, err));
     transport.on('message', this.#onMessage);
@@ -184,6 +204,7 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
       : new NonInviteClientTransaction(id, req, user, this.#ctx);
     this.#clients.set(id, tx);
     this.#counters.activeClientTransactions++;
+    this.#counters.pendingTransactions++;
     log('client %s %s created', req.method, id);
 
     if (target !== undefined) {
@@ -226,6 +247,7 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
     this.#servers.clear();
     this.#legacyServers.clear();
     this.#merged.clear();
+    this.#mergeKeys.clear();
     log('closed');
   }
 
@@ -241,7 +263,9 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
     tx.start(prepared.request, prepared.target);
   }
 
-  #removed(tx: object): void {
+  #removed(tx: object, lingered: boolean): void {
+    if (lingered) this.#counters.lingeringTransactions--;
+    else this.#counters.pendingTransactions--;
     if (tx instanceof InviteClientTransaction || tx instanceof NonInviteClientTransaction) {
       if (this.#clients.get(tx.id) === tx) this.#clients.delete(tx.id);
       this.#counters.activeClientTransactions--;
@@ -250,8 +274,11 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
     const stx = tx as AnyServerTx;
     if (this.#servers.get(stx.id) === stx) this.#servers.delete(stx.id);
     this.#legacyServers.delete(stx);
-    const mk = safeMergeKey(stx.request);
-    if (mk !== undefined && this.#merged.get(mk) === stx) this.#merged.delete(mk);
+    const mk = this.#mergeKeys.get(stx);
+    if (mk !== undefined) {
+      this.#mergeKeys.delete(stx);
+      if (this.#merged.get(mk) === stx) this.#merged.delete(mk);
+    }
     this.#counters.activeServerTransactions--;
   }
 
@@ -295,10 +322,11 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
       this.#receiveCancel(request, inbound);
       return;
     }
-    const live = this.#counters.activeClientTransactions + this.#counters.activeServerTransactions;
-    if (live >= this.#maxTransactions) {
+    const pending = this.#counters.pendingTransactions;
+    const lingering = this.#counters.lingeringTransactions;
+    if (pending >= this.#maxTransactions || lingering >= this.#maxLingering) {
       this.#counters.overloadRejections++;
-      log('%d live transactions: %s answered 503', live, request.method);
+      log('%d pending, %d lingering transactions: %s answered 503', pending, lingering, request.method);
       const res = createResponse(request, 503, 'Service Unavailable', { toTag: newTag() })
         .withHeader('Retry-After', String(this.#retryAfter));
       this.#transport.send(res, this.#transport.responseTarget(inbound))
@@ -314,7 +342,10 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
       tx.respond(createResponse(request, 482, 'Loop Detected', { toTag: newTag() }));
       return;
     }
-    if (mk !== undefined) this.#merged.set(mk, tx);
+    if (mk !== undefined) {
+      this.#merged.set(mk, tx);
+      this.#mergeKeys.set(tx, mk);
+    }
     if (!this.safeEmit('request', request, tx, inbound)) {
       // No transaction user attached: answer rather than keep a transaction that no one will end.
       log('no listener for %s: 503', request.method);
@@ -347,6 +378,7 @@ export class TransactionLayer extends TypedEmitter<TransactionLayerEvents> {
     if (key !== undefined) this.#servers.set(key, tx);
     else this.#legacyServers.add(tx);
     this.#counters.activeServerTransactions++;
+    this.#counters.pendingTransactions++;
     return tx;
   }
 
@@ -371,12 +403,3 @@ function nextHop(request: SipRequest): SipUri {
   if (top !== undefined && top.uri.param('lr') !== undefined) return top.uri;
   return request.uri;
 }
-
-function safeMergeKey(request: SipRequest): string | undefined {
-  try {
-    return mergeKey(request);
-  } catch {
-    return undefined;
-  }
-}
-

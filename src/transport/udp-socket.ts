@@ -4,6 +4,9 @@ import { isIP } from 'node:net';
 import { TransportError } from './errors.js';
 import type { Endpoint } from './types.js';
 
+/** Receive and send buffer size asked for on every SIP UDP socket (4 MiB). */
+const UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /**
  * One bound UDP socket (node:dgram), IPv4 or IPv6 according to the bind
  * address. Sends resolve once the datagram is handed to the kernel.
@@ -53,6 +56,15 @@ export class UdpSocket {
       this.#socket.once('error', onError);
       this.#socket.bind({ address: host, port, exclusive: true }, () => {
         this.#socket.off('error', onError);
+        // A burst of datagrams while the event loop is busy (GC, a slow handler) must queue in the
+        // kernel rather than be dropped: the default (~208 KiB) holds only a few hundred INVITEs.
+        // The kernel caps the request at net.core.rmem_max / wmem_max.
+        try {
+          this.#socket.setRecvBufferSize(UDP_SOCKET_BUFFER_BYTES);
+          this.#socket.setSendBufferSize(UDP_SOCKET_BUFFER_BYTES);
+        } catch {
+          /* keep the system default */
+        }
         const a = this.#socket.address();
         this.#local = { address: a.address, port: a.port };
         resolve(this.#local);

@@ -9,40 +9,49 @@ export type EventMap = { [event: string]: unknown[] };
  * on the `listenerError` hook instead of letting it unwind library state.
  */
 export class TypedEmitter<E extends EventMap> {
-  readonly #ee = new EventEmitter();
+  /** Created with the first listener: most library objects (transactions) never get one. */
+  #ee: EventEmitter | undefined;
   #onListenerError: ((err: unknown, event: string) => void) | undefined;
 
-  constructor() {
-    this.#ee.setMaxListeners(0);
+  #emitter(): EventEmitter {
+    let ee = this.#ee;
+    if (ee === undefined) {
+      ee = new EventEmitter();
+      ee.setMaxListeners(0);
+      this.#ee = ee;
+    }
+    return ee;
   }
 
   /** Add a listener. */
   on<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#ee.on(event, listener as (...a: unknown[]) => void);
+    this.#emitter().on(event, listener as (...a: unknown[]) => void);
     return this;
   }
 
   /** Add a one-shot listener. */
   once<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#ee.once(event, listener as (...a: unknown[]) => void);
+    this.#emitter().once(event, listener as (...a: unknown[]) => void);
     return this;
   }
 
   /** Remove a listener. */
   off<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.#ee.off(event, listener as (...a: unknown[]) => void);
+    this.#ee?.off(event, listener as (...a: unknown[]) => void);
     return this;
   }
 
   /** Number of listeners for an event. */
   listenerCount<K extends keyof E & string>(event: K): number {
-    return this.#ee.listenerCount(event);
+    return this.#ee?.listenerCount(event) ?? 0;
   }
 
   /** Remove every listener (of one event, or of all). */
   removeAllListeners<K extends keyof E & string>(event?: K): this {
-    if (event === undefined) this.#ee.removeAllListeners();
-    else this.#ee.removeAllListeners(event);
+    const ee = this.#ee;
+    if (ee === undefined) return this;
+    if (event === undefined) ee.removeAllListeners();
+    else ee.removeAllListeners(event);
     return this;
   }
 
@@ -60,8 +69,9 @@ export class TypedEmitter<E extends EventMap> {
    * @internal
    */
   safeEmit<K extends keyof E & string>(event: K, ...args: E[K]): boolean {
-    const listeners = this.#ee.rawListeners(event) as ((...a: unknown[]) => void)[];
-    if (listeners.length === 0) return false;
+    const ee = this.#ee;
+    if (ee === undefined || ee.listenerCount(event) === 0) return false;
+    const listeners = ee.rawListeners(event) as ((...a: unknown[]) => void)[];
     for (const l of listeners) {
       try {
         // rawListeners returns once-wrappers that remove themselves when called.

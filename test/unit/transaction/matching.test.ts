@@ -286,6 +286,70 @@ describe('transaction cap', () => {
   });
 });
 
+describe('transaction cap counts only transactions still waiting for a final response', () => {
+  it('accepts new requests while answered ones only wait out Timers J and L, and reports them as lingering', async () => {
+    start({ maxTransactions: 2, maxLingeringTransactions: 5 });
+    // Two requests answered at once: an OPTIONS (Timer J, 64*T1) and an INVITE answered 2xx (Timer L).
+    await h.peerSends(makeRequest({ method: 'OPTIONS' }));
+    const invite = await h.peerSends(makeRequest());
+    txOf(0).respond(createResponse(txOf(0).request, 200, 'OK', { toTag: 'a' }));
+    txOf(1).respond(createResponse(invite, 200, 'OK', { toTag: 'b' }));
+    expect(h.layer.counters.pendingTransactions).toBe(0);
+    expect(h.layer.counters.lingeringTransactions).toBe(2);
+    expect(h.layer.counters.activeServerTransactions).toBe(2);
+    // Two more fit under maxTransactions = 2 although four transactions are alive.
+    await h.peerSends(makeRequest({ method: 'OPTIONS' }));
+    await h.peerSends(makeRequest({ method: 'OPTIONS' }));
+    expect(received).toHaveLength(4);
+    expect(h.layer.counters.pendingTransactions).toBe(2);
+    expect(h.peerResponses(503)).toHaveLength(0);
+    // A fifth while two are pending: 503.
+    await h.peerSends(makeRequest({ method: 'OPTIONS' }));
+    expect(received).toHaveLength(4);
+    expect(h.peerResponses(503)).toHaveLength(1);
+    // The lingering ones still absorb retransmissions with their last response.
+    const okBefore = h.peerResponses(200).length;
+    await h.peerSends(received[0]!.request);
+    expect(h.peerResponses(200)).toHaveLength(okBefore + 1);
+    expect(received).toHaveLength(4);
+    txOf(2).respond(createResponse(txOf(2).request, 200, 'OK', { toTag: 'c' }));
+    txOf(3).respond(createResponse(txOf(3).request, 200, 'OK', { toTag: 'd' }));
+    expect(h.layer.counters.lingeringTransactions).toBe(4);
+    // Timers J and L end them: both gauges back to zero.
+    await h.advance(32_000);
+    expect(h.layer.counters.lingeringTransactions).toBe(0);
+    expect(h.layer.counters.pendingTransactions).toBe(0);
+  });
+
+  it('answers 503 once maxLingeringTransactions answered transactions are waiting out their timers', async () => {
+    start({ maxTransactions: 10, maxLingeringTransactions: 2 });
+    for (let i = 0; i < 2; i++) {
+      const req = await h.peerSends(makeRequest({ method: 'OPTIONS' }));
+      txOf(i).respond(createResponse(req, 200, 'OK', { toTag: `t${i}` }));
+    }
+    expect(h.layer.counters.lingeringTransactions).toBe(2);
+    await h.peerSends(makeRequest({ method: 'OPTIONS' }));
+    expect(received).toHaveLength(2);
+    expect(h.peerResponses(503)).toHaveLength(1);
+    expect(h.layer.counters.overloadRejections).toBe(1);
+    await h.advance(32_000);
+    await h.peerSends(makeRequest({ method: 'OPTIONS' }));
+    expect(received).toHaveLength(3);
+    txOf(2).respond(createResponse(txOf(2).request, 200, 'OK', { toTag: 'z' }));
+    await h.advance(32_000);
+  });
+
+  it('drops the cancelled listener of an INVITE transaction once its final response is sent', async () => {
+    start();
+    const invite = await h.peerSends(makeRequest());
+    const tx = txOf(0);
+    tx.on('cancelled', () => undefined);
+    tx.respond(createResponse(invite, 200, 'OK', { toTag: 'x' }));
+    expect((tx as unknown as { listenerCount(e: string): number }).listenerCount('cancelled')).toBe(0);
+    await h.advance(32_000);
+  });
+});
+
 describe('a layer without a request listener', () => {
   it('answers new requests 503 instead of keeping transactions no one will end', async () => {
     h = new Harness();
