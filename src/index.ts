@@ -101,5 +101,6 @@ export type {
 
 // Errors (every code is listed in docs/errors.md).
 export { SiplineError, InvalidArgumentError, InvalidStateError } from './util/index.js';
-export { CallFailedError, ConfigError, SessionStateError } from './session/index.js';
+export { CallFailedError, ConfigError, SessionStateError, TransportError } from './session/index.js';
+export type { TransportErrorCode } from './session/index.js';
 export { NotSupportedError, WavFormatError } from './api/index.js';

@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import type { AudioSink, AudioSource } from '../media/index.js';
+import type { AudioSink, AudioSource } from '../session/index.js';
 import { InvalidArgumentError } from '../util/index.js';
 
 /** Wraps a sink so that however many parties close it, it is closed once and all wait for that. @internal */

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import { PcmStreamSink, PcmStreamSource, WavFileSource, WavRecorderSink } from '../media/index.js';
-import type { AudioSink, AudioSource, PcmStreamSinkOptions, PcmStreamSourceOptions } from '../media/index.js';
+import { PcmStreamSink, PcmStreamSource, WavFileSource, WavRecorderSink } from '../session/index.js';
+import type { AudioSink, AudioSource, PcmStreamSinkOptions, PcmStreamSourceOptions } from '../session/index.js';
 import { SessionState, SessionStateError } from '../session/index.js';
 import type { EndReason, SessionStateChange } from '../session/index.js';
 import { InvalidArgumentError, TypedEmitter } from '../util/index.js';

@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import type { AudioSink, AudioSource } from '../media/index.js';
+import type { AudioSink, AudioSource } from '../session/index.js';
 import { SessionEngine, resolveConfig } from '../session/index.js';
 import type { Session, SessionManagerConfig } from '../session/index.js';
 import type { Clock } from '../util/index.js';

@@ -7,7 +7,7 @@
  * @internal
  */
 import type { Clock } from '../util/index.js';
-import type { AudioSink, AudioSource } from '../media/index.js';
+import type { AudioSink, AudioSource } from '../session/index.js';
 import type { EndReason, ResolvedConfig, SessionState, SessionStateChange } from '../session/index.js';
 import type {
   CallCounters, CallDirection, CallParty, CallStats, DtmfEvent, DtmfOptions, ExtraHeaders, MakeCallOptions, MediaEvent,

@@ -19,8 +19,8 @@ export type {
 // Audio sources and sinks applications pass to play() and record().
 export {
   PcmStreamSink, PcmStreamSource, SilenceSource, ToneSource, WavFileSource, WavFormatError, WavRecorderSink,
-} from '../media/index.js';
+} from '../session/index.js';
 export type {
   AudioSink, AudioSource, PcmStreamSinkOptions, WavData, PcmStreamSourceOptions, ToneOptions, WavRecorderOptions,
   WavSourceOptions,
-} from '../media/index.js';
+} from '../session/index.js';

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AudioSource } from '../media/index.js';
+import type { AudioSource } from '../session/index.js';
 import type { CodecNameInput, EndReason } from '../session/index.js';
 
 /** Which side started the call: `incoming` (we received the INVITE) or `outgoing` (we sent it). */

@@ -62,3 +62,15 @@ export type {
 } from './session-types.js';
 export type { MediaInfo, MediaStats } from './media-pipeline.js';
 export { failureReason } from './outbound-flow.js';
+// Audio sources and sinks that sessions play and record, re-exported so the api layer needs
+// only this door (DESIGN.md: `api` builds on `session`).
+export {
+  PcmStreamSink, PcmStreamSource, SilenceSource, ToneSource, WavFileSource, WavFormatError, WavRecorderSink,
+} from '../media/index.js';
+export type {
+  AudioSink, AudioSource, PcmStreamSinkOptions, WavData, PcmStreamSourceOptions, ToneOptions, WavRecorderOptions,
+  WavSourceOptions,
+} from '../media/index.js';
+// Socket-level failures an application can see (a port already in use, a refused connection).
+export { TransportError } from '../transport/index.js';
+export type { TransportErrorCode } from '../transport/index.js';

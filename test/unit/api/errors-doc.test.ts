@@ -11,8 +11,9 @@ function exportedErrorCodes(): Map<string, string> {
     expect(value === SiplineError || value.prototype instanceof SiplineError, `${name} extends SiplineError`).toBe(true);
     if (value === SiplineError) continue;
     // Codes are constants set by each constructor; the arguments only shape the message.
+    // TransportError is the exception: it takes its code (one of ERR_TRANSPORT_*) as an argument.
     const Ctor = value as unknown as new (...args: unknown[]) => SiplineError;
-    const instance = new Ctor('error', 'message');
+    const instance = name === 'TransportError' ? new Ctor('ERR_TRANSPORT_BIND', 'message') : new Ctor('error', 'message');
     codes.set(name, instance.code);
   }
   return codes;
@@ -34,7 +35,8 @@ describe('docs/errors.md', () => {
     for (const [name, value] of Object.entries(root)) {
       if (typeof value !== 'function' || !(value.prototype instanceof SiplineError)) continue;
       const Ctor = value as unknown as new (...args: unknown[]) => SiplineError;
-      expect(new Ctor('error', 'message').name).toBe(name);
+      const args = name === 'TransportError' ? ['ERR_TRANSPORT_BIND', 'message'] : ['error', 'message'];
+      expect(new Ctor(...args).name).toBe(name);
     }
   });
 });
