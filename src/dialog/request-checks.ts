@@ -3,7 +3,7 @@
  * before a request reaches a dialog or the application. Built on the message
  * layer's `validateRequest`, plus the Request-URI scheme check (§8.2.2.1).
  */
-import { validateRequest } from '../sip/index.js';
+import { NameAddr, SipParseError, validateRequest } from '../sip/index.js';
 import type { SipRequest } from '../sip/index.js';
 import type { HeaderLine } from './message-builder.js';
 
@@ -32,9 +32,12 @@ export interface RequestRejection {
  * send, or undefined when the request may be processed. Missing, repeated or
  * malformed core headers and a CSeq method that differs from the request
  * method -> 400; unknown method -> 501, known but not allowed -> 405 (with
- * Allow); Require naming an unsupported option tag -> 420 (with Unsupported);
+ * Allow); Require naming an option tag not in `caps.supported` -> 420 (with
+ * Unsupported; `100rel` passes once the core supports RFC 3262);
  * a body type we do not accept -> 415 (with Accept); an Accept that excludes
  * SDP -> 406; a Request-URI scheme other than sip/sips -> 416 (§8.2.2.1).
+ * An INVITE or UPDATE whose Contact does not parse, and an INVITE with more than one Contact
+ * URI (§8.1.1.8: the dialog's remote target must be one URI) -> 400, before a session sees it.
  * Max-Forwards is not checked: it matters only to proxies (RFC 4475 §3.3.9).
  */
 export function checkRequest(req: SipRequest, caps: UaCapabilities): RequestRejection | undefined {
@@ -49,5 +52,21 @@ export function checkRequest(req: SipRequest, caps: UaCapabilities): RequestReje
   }
   const scheme = req.uri.scheme;
   if (scheme !== 'sip' && scheme !== 'sips') return { status: 416, reason: 'Unsupported URI Scheme', headers: [] };
+  return checkContact(req);
+}
+
+/** The remote target of a dialog-creating or target-refresh request must be usable (§8.1.1.8, §12.2.2). */
+function checkContact(req: SipRequest): RequestRejection | undefined {
+  if (req.method !== 'INVITE' && req.method !== 'UPDATE') return undefined;
+  let count: number;
+  try {
+    // `*` is meaningful only in REGISTER (§10.2.2): it is no remote target.
+    count = req.contact.filter((c) => c instanceof NameAddr).length;
+  } catch (err) {
+    if (err instanceof SipParseError) return { status: 400, reason: err.responseReason ?? 'Bad Request - Invalid Contact', headers: [] };
+    throw err;
+  }
+  // No Contact at all is tolerated (RFC 4475 §3.4.1, RFC 2543 peers): the dialog falls back to From.
+  if (req.method === 'INVITE' && count > 1) return { status: 400, reason: 'Bad Request - More Than One Contact', headers: [] };
   return undefined;
 }

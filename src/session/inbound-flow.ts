@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { IncomingInvite } from '../dialog/index.js';
+import type { Dialog, IncomingInvite } from '../dialog/index.js';
 import { applyAnswer, summarizeSdp, SdpNegotiationError } from '../sdp/index.js';
 import type { CodecCapability, NegotiatedMedia, SdpAnswer, SdpSummary } from '../sdp/index.js';
 import type { SipRequest } from '../sip/index.js';
@@ -143,7 +143,14 @@ export class InboundFlow {
         body = c.local.createOffer({ address: c.ctx.sdpAddress, port: media.localRtpPort, codecs: this.#caps, ptime: c.ctx.config.media.ptime });
         this.#ourOffer = body;
       }
-      const dialog = this.invite.accept({ body, ...(options.headers !== undefined ? { headers: options.headers } : {}) });
+      let dialog: Dialog;
+      try {
+        dialog = this.invite.accept({ body, ...(options.headers !== undefined ? { headers: options.headers } : {}) });
+      } catch (err) {
+        // The INVITE cannot become a dialog (e.g. a header the checks let through): a 500, never a call stuck ringing.
+        await this.#refuse(500, 'error', err);
+        throw err;
+      }
       c.attachDialog(dialog);
       if (negotiated === undefined) dialog.once('ack', (ack) => c.post(() => this.#onAck(ack)));
       else {
