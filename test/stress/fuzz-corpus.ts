@@ -216,7 +216,7 @@ export function mutatedMessage(corpus: readonly Buffer[], r: SeededRandom, i: nu
     .replace(/fuzzCALLID/g, `fz${i.toString(36)}`)
     .replace(/fuzzBRANCH/g, `b${i.toString(36)}`)
     .replace(/fuzzTAG/g, `t${i.toString(36)}`);
-  let out = Buffer.from(unique, 'latin1');
+  let out: Buffer = Buffer.from(unique, 'latin1');
   if (r.int(16) === 0) return out;
   for (let n = 1 + r.int(3); n > 0; n--) out = r.pick(MUTATIONS)(out, r, corpus);
   // Stay under the UDP datagram limit; the stack's own size limit is tested elsewhere.

@@ -27,6 +27,7 @@ import { MIN_SEQUENTIAL, ReceiveStats } from '../stats/receive-stats.js';
 import { DtmfSendQueue } from './dtmf-send-queue.js';
 import type { SendDtmfOptions } from './dtmf-send-queue.js';
 import { RtcpReporter } from './rtcp-reporter.js';
+import { SourceLock } from './source-lock.js';
 import { SymmetricLatch } from './symmetric-latch.js';
 import type { RtpAddress, RtpCodec, RtpRemote, RtpSessionEvents, RtpSessionOptions, RtpSessionStats } from './session-types.js';
 
@@ -48,6 +49,7 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
   readonly #symmetric: boolean;
   readonly #latchRtp: SymmetricLatch;
   readonly #latchRtcp: SymmetricLatch;
+  readonly #lock: SourceLock;
   readonly #dtmfTx: DtmfSendQueue;
   readonly #tePt: number;
   readonly #minSequential: number;
@@ -75,7 +77,7 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
   #playoutTicks = 0;
   #dtmfBusy = false;
   #closed = false;
-  #c = { packetsOut: 0, bytesOut: 0, payloadOut: 0, packetsIn: 0, bytesIn: 0, rtcpOut: 0, rtcpIn: 0, garbage: 0, unknownPt: 0, collisions: 0 };
+  #c = { packetsOut: 0, bytesOut: 0, payloadOut: 0, packetsIn: 0, bytesIn: 0, rtcpOut: 0, rtcpIn: 0, garbage: 0, unknownPt: 0, foreign: 0, collisions: 0 };
   readonly #onSent = (err: Error | null): void => {
     if (err) this.#error('send failed', err);
   };
@@ -89,6 +91,7 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
     this.#symmetric = options.symmetric ?? true;
     this.#latchRtp = new SymmetricLatch(options.latchAfterPackets ?? 2);
     this.#latchRtcp = new SymmetricLatch(options.latchAfterPackets ?? 2);
+    this.#lock = new SourceLock(options.sourceRelockMs ?? 2000);
     this.#dtmfTx = new DtmfSendQueue({
       clock: this.#clock,
       clockRate: 8000,
@@ -174,6 +177,8 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
 
   /** Set (or change, after a re-INVITE) the peer's addresses. */
   setRemote(remote: RtpRemote): void {
+    const before = this.#remoteRtp;
+    if (before === undefined || before.address !== remote.address || before.port !== remote.rtpPort) this.#lock.reset();
     this.#remoteRtp = { address: remote.address, port: remote.rtpPort };
     this.#remoteRtcp = { address: remote.address, port: remote.rtcpPort ?? (this.#mux ? remote.rtpPort : remote.rtpPort + 1) };
   }
@@ -258,12 +263,17 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
       this.#c.unknownPt++;
       return;
     }
+    const now = this.#clock.now();
+    if (!this.#lock.admits(rinfo.address, rinfo.port, now)) {
+      this.#c.foreign++;
+      return;
+    }
     const src = this.#source(pkt.ssrc, pkt.sequenceNumber);
     if (src.update(pkt.sequenceNumber) === 'bad') return;
+    this.#lock.accepted(rinfo.address, rinfo.port, now);
     this.#c.packetsIn++;
     this.#c.bytesIn += msg.length;
     this.#primary = src;
-    const now = this.#clock.now();
     if (this.#symmetric) this.#latch('rtp', rinfo);
     if (this.listenerCount('packet') > 0) this.safeEmit('packet', pkt);
     if (isAudio) {
@@ -433,12 +443,14 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
       rtcpIn: c.rtcpIn,
       garbage: c.garbage,
       unknownPayloadType: c.unknownPt,
+      foreign: c.foreign,
       collisions: c.collisions,
       receive: recv,
       fractionLost: this.#reporter.lastFractionLost,
       rttMs: rtt,
       remoteReport: this.#reporter.peerReport,
-      mos: estimateMos({ oneWayDelayMs: (rtt ?? 0) / 2 + bufferMs + FRAME_MS, lossPercent, ...(impairment ? { codec: impairment } : {}) }),
+      // No packet received: there is no quality to estimate (not the 4.4 of a perfect line).
+      mos: c.packetsIn === 0 ? undefined : estimateMos({ oneWayDelayMs: (rtt ?? 0) / 2 + bufferMs + FRAME_MS, lossPercent, ...(impairment ? { codec: impairment } : {}) }),
       jitterBuffer: jb,
     };
   }

@@ -56,6 +56,12 @@ export interface RtpSessionOptions {
   readonly remote?: RtpRemote;
   /** Symmetric RTP (RFC 4961): latch onto the address media comes from. Default true. */
   readonly symmetric?: boolean;
+  /**
+   * Once RTP flows from one address, packets from others are dropped (counted as `foreign`)
+   * until that source has been silent this long, ms (default 2000). Guards against injected or
+   * hijacking RTP; a new remote address from signalling (`setRemote`) is accepted at once.
+   */
+  readonly sourceRelockMs?: number;
   /** Consecutive packets from a new address before latching onto it (default 2). */
   readonly latchAfterPackets?: number;
   /** Payload type of telephone-event (RFC 4733), default 101. */
@@ -145,6 +151,11 @@ export interface RtpSessionStats {
   readonly rtcpIn: number;
   /** Datagrams dropped as unparseable (garbage) on either port. */
   readonly garbage: number;
+  /**
+   * RTP packets from a transport address other than the one media flows from, dropped while
+   * that source is active (see `sourceRelockMs`).
+   */
+  readonly foreign: number;
   /** Packets of payload types we did not negotiate, dropped. */
   readonly unknownPayloadType: number;
   /** SSRC collisions handled (§8.2). */
@@ -157,8 +168,8 @@ export interface RtpSessionStats {
   readonly rttMs: number | undefined;
   /** What the peer last reported about our stream (fraction 0-1, cumulative, jitter in ms). */
   readonly remoteReport: { readonly fractionLost: number; readonly cumulativeLost: number; readonly jitterMs: number } | undefined;
-  /** Simplified E-model MOS estimate (see `estimateMos`). */
-  readonly mos: number;
+  /** Simplified E-model MOS estimate (see `estimateMos`); `undefined` until a packet was received. */
+  readonly mos: number | undefined;
   /** Jitter buffer counters when one is used. */
   readonly jitterBuffer: JitterBufferStats | undefined;
 }
