@@ -24,7 +24,10 @@
 // docs/performance.md alone.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { writeDocSection } from './lib/doc-section.mjs';
+import { recordSummary } from './lib/summary.mjs';
+import { lineChart } from './lib/svg-chart.mjs';
 import { freePort } from './lib/free-port.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { startPeer } from './lib/peer-process.mjs';
@@ -187,7 +190,28 @@ if (ours?.available && theirs?.available) {
 }
 const facts = machineFacts();
 const meta = `Run ${facts.date}, Node ${facts.node}, ${facts.cpu} (${facts.cores} logical cores), SIPp built-in \`uac\` with \`-d 0\` over UDP, ${TRIAL_S}-second trials (a failed rate is tried once more); SIPp and the server share the machine.`;
-const report = `${sections.join('\n\n')}\n\n${verdict}\n\n${meta}`;
+// Chart: achieved against offered calls/s (the last attempt at each rate), every server.
+const chartSeries = SERVERS.filter((s) => results.get(s.id)?.available).map((s) => {
+  const byRate = new Map();
+  for (const t of results.get(s.id).rows) byRate.set(t.rate, Number.isNaN(t.achieved) ? 0 : (t.holds ? t.achieved : Math.min(t.achieved, t.successful / TRIAL_S)));
+  return { name: s.id === 'sip' ? 'npm sip package' : s.id, points: [...byRate].map(([x, y]) => [x, y]) };
+});
+let chartNote = '';
+if (chartSeries.length > 0 && !process.env.CALLS_NO_DOC) {
+  mkdirSync(join(root, 'docs', 'charts'), { recursive: true });
+  writeFileSync(join(root, 'docs', 'charts', 'calls-per-second.svg'), lineChart({
+    title: 'Calls per second: achieved against offered (SIPp uac, 5 s trials)',
+    xLabel: 'offered calls/s', yLabel: 'completed calls/s', series: chartSeries, diagonal: true,
+  }));
+  chartNote = '\n\n![Calls per second achieved against offered, sipline and the sip package](charts/calls-per-second.svg)';
+}
+if (ours?.available && theirs?.available) {
+  recordSummary('calls', [
+    { figure: 'calls/s held (SIPp uac, zero failures and retransmissions)', sipline: formatInt(ours.maxHeld), peer: `${formatInt(theirs.maxHeld)}, npm sip minimal UAS`, ratio: theirs.maxHeld > 0 ? formatRatio(ours.maxHeld / theirs.maxHeld) : 'n/a', target: '>= 4,000 and >= 1.75x' },
+    ...(ours.memory?.ok ? [{ figure: `memory per established call at ${formatInt(MEMORY_CALLS)} calls (RSS / heap)`, sipline: `${(ours.memory.rss / 1024).toFixed(1)} / ${(ours.memory.heap / 1024).toFixed(1)} KiB`, peer: theirs.memory?.ok ? `${(theirs.memory.rss / 1024).toFixed(1)} / ${(theirs.memory.heap / 1024).toFixed(1)} KiB (no media, no dialogs)` : 'n/a' }] : []),
+  ]);
+}
+const report = `${sections.join('\n\n')}\n\n${verdict}${chartNote}\n\n${meta}`;
 console.log(`\n${report}\n`);
 
 if (!process.env.CALLS_NO_DOC && ours?.available) {

@@ -3,6 +3,7 @@
 // decodeInto paths). Run with `npm run bench codecs` (builds first).
 import { createCodec } from '../dist/media/index.js';
 import { writeDocSection } from './lib/doc-section.mjs';
+import { recordSummary } from './lib/summary.mjs';
 
 const report = [];
 const say = (line = '') => { console.log(line); report.push(line); };
@@ -47,6 +48,10 @@ for (const r of rows) {
   );
 }
 say(`\nnode ${process.version}, ${SECONDS} s per measurement, 20 ms frames, one core.`);
+recordSummary('codecs', rows.map((r) => ({
+  figure: `${r.name} encode / decode, Msamples/s`, sipline: `${fmt(r.encRate)} / ${fmt(r.decRate)}`,
+  peer: `real time: ${r.rate / 1e6} Msamples/s`, ratio: `${Math.round(r.encRate / r.rate)}x / ${Math.round(r.decRate / r.rate)}x real time`,
+})));
 
 if (!process.argv.includes('--no-doc')) {
   say('\ncommand: `npm run bench codecs`');

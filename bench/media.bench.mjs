@@ -12,7 +12,10 @@
 // three times in a row: loss at or above 0.5%, or the generator unable to
 // offer the nominal rate. Prints a markdown table and the ratio. Run: `npm run bench media` (builds first) or `node bench/media.bench.mjs`
 // after `npm run build`.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeDocSection } from './lib/doc-section.mjs';
+import { recordSummary } from './lib/summary.mjs';
+import { lineChart } from './lib/svg-chart.mjs';
 import { createSocket } from 'node:dgram';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -228,6 +231,21 @@ async function main() {
   say(`echo CPU per echoed packet at N=${both}: bare ${cb.toFixed(1)} µs, sipline ${co.toFixed(1)} µs;` +
     ` projected capacity ratio (CPU-bound) ${(cb / co).toFixed(2)}x`);
   say(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
+  recordSummary('media', [
+    { figure: 'concurrent echo calls under 0.5% loss (50 pps each way)', sipline: String(best.ours), peer: `${best.bare}, bare node:dgram echo`, ratio: `${ratio.toFixed(2)}x`, target: '>= 0.8x' },
+    { figure: 'echo CPU per packet, µs', sipline: co.toFixed(1), peer: `${cb.toFixed(1)}, bare node:dgram echo`, ratio: `${(cb / co).toFixed(2)}x` },
+  ]);
+  if (!process.argv.includes('--no-doc')) {
+    // Chart: loss against concurrent calls (the best attempt at each N), both echoes.
+    const series = ['bare', 'ours'].map((kind) => {
+      const byN = new Map();
+      for (const r of rows.filter((x) => x.kind === kind)) byN.set(r.n, Math.min(byN.get(r.n) ?? Infinity, r.loss * 100));
+      return { name: label[kind], points: [...byN].map(([x, y]) => [x, y]) };
+    });
+    mkdirSync('docs/charts', { recursive: true });
+    writeFileSync('docs/charts/media-loss.svg', lineChart({ title: 'Media loss against concurrent echo calls', xLabel: 'concurrent calls (50 pps each way)', yLabel: 'packets lost, %', series }));
+    say('\n![Media loss against concurrent calls, sipline and bare dgram](charts/media-loss.svg)');
+  }
   say(`node ${process.version}, ${Math.round((Date.now() - began) / 1000)} s total; command: \`npm run bench media\``);
   if (!process.argv.includes('--no-doc')) writeDocSection('docs/performance.md', 'media', 'Concurrent media capacity', report.join('\n'));
 }

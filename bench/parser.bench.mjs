@@ -23,6 +23,7 @@ import { measure } from './lib/timing.mjs';
 import { markdownTable, formatInt, formatRatio } from './lib/table.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { writeDocSection } from './lib/doc-section.mjs';
+import { recordSummary } from './lib/summary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -344,6 +345,12 @@ const meta = `Node ${facts.node}, ${facts.cpu}, ${facts.cores} cores, ${facts.da
   `ratios from CPU time; command: \`npm run bench parser\`.`;
 
 console.log(`\n${table}\n\n${verdict}\n\n${meta}`);
+recordSummary('parser', [{
+  figure: 'SIP messages parsed per CPU-second (µs/msg)',
+  sipline: `${formatInt(ours)} (${(1e6 / ours).toFixed(2)})`,
+  peer: `${formatInt(fasterPeer.cpu)} (${(1e6 / fasterPeer.cpu).toFixed(2)}), ${contenders.find((c) => c.name === fasterPeer.name).label}`,
+  ratio: formatRatio(ratio), target: '>= 3x',
+}]);
 
 if (writeDoc) {
   const docPath = join(here, '../docs/performance.md');

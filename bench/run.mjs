@@ -4,6 +4,8 @@
 // benchmark's garbage never skews the next.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { writeDocSection } from './lib/doc-section.mjs';
+import { summaryTable } from './lib/summary.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,5 +25,14 @@ for (const f of files) {
   process.stdout.write(`\n## ${f}\n\n`);
   const r = spawnSync(process.execPath, ['--expose-gc', join(here, f)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) failed++;
+}
+// One table of every figure and its peer (the latest run of each bench).
+const table = summaryTable();
+if (table) {
+  process.stdout.write(`\n## Summary: every figure and its peer\n\n${table}\n`);
+  if (!process.argv.includes('--no-doc')) {
+    writeDocSection(join(root, 'docs', 'performance.md'), 'summary', 'Summary',
+      `The latest run of each benchmark, as \`npm run bench\` prints it; each peer was measured in the same run as the sipline figure next to it.\n\n${table}`);
+  }
 }
 process.exit(failed ? 1 : 0);
