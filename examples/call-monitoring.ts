@@ -34,7 +34,7 @@ export async function main(options: CallMonitoringOptions = {}): Promise<CallMon
 
   const printStats = (session: CallSession): void => {
     const s = session.stats();
-    log(`[${session.id}] stats: ${s.codec ?? '-'} in=${s.packetsReceived} out=${s.packetsSent} lost=${s.packetsLost} jitter=${s.jitterMs.toFixed(1)}ms mos=${s.mos.toFixed(2)}`);
+    log(`[${session.id}] stats: ${s.codec ?? '-'} in=${s.packetsReceived} out=${s.packetsSent} lost=${s.packetsLost} jitter=${s.jitterMs.toFixed(1)}ms mos=${s.mos?.toFixed(2) ?? '-'}`);
   };
 
   manager.on('session', (session) => {

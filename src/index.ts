@@ -30,6 +30,11 @@ export { IncomingCall } from './api/index.js';
 export type { IncomingCallDecision } from './api/index.js';
 /** The application's call logic: optional methods called by the manager. */
 export type { CallHandler } from './api/index.js';
+/** Call transfer (RFC 3515 REFER, RFC 3891 Replaces): an incoming REFER, and the result and steps of `transfer()`. */
+export { TransferRequest } from './api/index.js';
+export type {
+  TransferOptions, TransferOutcome, TransferProgressEvent, TransferRequestDecision, TransferResult,
+} from './api/index.js';
 
 // Plain data types of calls.
 export type {
@@ -40,7 +45,9 @@ export type {
   CallStats,
   DtmfEvent,
   DtmfOptions,
+  EarlyMediaEvent,
   ExtraHeaders,
+  HoldEvent,
   MakeCallOptions,
   MediaAddress,
   MediaEvent,
@@ -60,6 +67,7 @@ export type {
   CloseConfig,
   CodecName,
   CodecNameInput,
+  DtmfMethod,
   Identity,
   IdentityInput,
   LimitsConfig,
@@ -70,13 +78,19 @@ export type {
   PortRangeInput,
   PublicAddress,
   PublicAddressInput,
+  ReliableProvisionalMode,
   ResolvedConfig,
   SessionManagerConfig,
   SipConfig,
   SipLimitsConfig,
   TimersConfig,
+  SessionTimersConfig,
   TransportName,
   TransportNameInput,
+  TlsConfig,
+  WsConfig,
+  ResolvedTlsConfig,
+  ResolvedWsConfig,
 } from './session/index.js';
 
 // Audio: what play() and record() accept.
@@ -102,5 +116,50 @@ export type {
 // Errors (every code is listed in docs/errors.md).
 export { SiplineError, InvalidArgumentError, InvalidStateError } from './util/index.js';
 export { CallFailedError, ConfigError, SessionStateError, TransportError } from './session/index.js';
+/** A hold, resume or session refresh re-INVITE failed; the call is unchanged (code `ERR_REINVITE_FAILED`). */
+export { ReinviteFailedError } from './session/index.js';
+export { DtmfSendError } from './session/index.js';
 export type { TransportErrorCode } from './session/index.js';
 export { NotSupportedError, WavFormatError } from './api/index.js';
+
+// Registration and digest authentication (docs/registration.md).
+/** One registration to a registrar, from `manager.register(...)`. */
+export { Registration } from './api/index.js';
+/** A 401/407 that could not be answered: no credentials for the realm, or credentials refused (code `ERR_AUTHENTICATION_FAILED`). */
+export { AuthenticationFailedError } from './api/index.js';
+export type {
+  RegisterOptions, RegistrationEventMap, RegisteredInfo, RegistrationFailure, RegistrationState,
+  AuthenticateConfig, AuthLookupResult, CredentialsConfig, RegistrationOptions, UnregisteredInfo, AuthPassword, AuthHa1,
+  AuthAlgorithm, AuthRateLimit, AuthFailureReason,
+} from './api/index.js';
+
+// Observability: composable handlers, quality alerts, RTP timeout, SIP traces (docs/observability.md).
+/** Runs several handlers in order: the first that decides an incoming call wins; every handler sees every event. */
+export { composeHandlers } from './api/index.js';
+/** Logs every call's lifecycle through `debug` (`sipline:calls`) or an application logger. */
+export { loggingHandler } from './api/index.js';
+/** Counts calls and talk time by outcome; `.snapshot()` and `.prometheus()`. */
+export { metricsHandler } from './api/index.js';
+/** Refuses incoming calls past a number of concurrent calls, with 486 or 503. */
+export { capacityLimitHandler } from './api/index.js';
+export type {
+  CallLogFields,
+  CallLogger,
+  CallMetricsSnapshot,
+  CapacityLimitHandler,
+  CapacityLimitOptions,
+  ComposableHandler,
+  LoggingOptions,
+  MediaTimeoutEvent,
+  MetricsHandler,
+  MetricsOptions,
+  OutcomeMetrics,
+  QualityEvent,
+  QualityMetric,
+  QualitySample,
+  SipTrace,
+  TraceDirection,
+  TraceEntry,
+} from './api/index.js';
+export type { CorrelationConfig, QualityConfig, RtpTimeoutAction, TraceConfig } from './session/index.js';
+export type { ErrorContext, SiplineErrorOptions } from './util/index.js';

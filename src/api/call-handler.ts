@@ -3,10 +3,11 @@
  *
  * @module
  */
-import type { EndReason, SessionStateChange } from '../session/index.js';
+import type { EndReason, MediaTimeoutEvent, QualityEvent, SessionStateChange } from '../session/index.js';
 import type { CallSession } from './call-session.js';
 import type { IncomingCall } from './incoming-call.js';
-import type { DtmfEvent } from './types.js';
+import type { TransferRequest } from './transfer-request.js';
+import type { DtmfEvent, HoldEvent } from './types.js';
 
 /**
  * The application's call logic, given to `SessionManager.setCallHandler`. Every method is
@@ -36,14 +37,48 @@ export interface CallHandler {
    * later or the caller gives up. Without this method, every call is answered.
    */
   onIncomingCall?(call: IncomingCall): unknown;
+  /**
+   * A session was created: an incoming call arrived (called before {@link CallHandler.onIncomingCall}),
+   * or `makeCall` sent an INVITE. For observers (logging, metrics) that must see every call
+   * whatever is decided about it.
+   */
+  onCallStarted?(session: CallSession): unknown;
   /** A call (either direction) was answered and media is set up. */
   onCallEstablished?(session: CallSession): unknown;
   /** A call (either direction) ended; `reason` says why (e.g. `remote-hangup`, `busy`). */
   onCallEnded?(session: CallSession, reason: EndReason): unknown;
   /** Every state change of every call, with the old state, the new state and the reason. */
   onStateChanged?(session: CallSession, change: SessionStateChange): unknown;
+  /**
+   * A call was put on hold: by this side (`event.by === 'local'`, after `hold()`) or by the far end
+   * (`remote`, its re-INVITE with `a=sendonly` / `a=inactive`).
+   */
+  onHold?(session: CallSession, event: HoldEvent): unknown;
+  /** A hold was lifted, by this side (`local`) or the far end (`remote`). */
+  onResume?(session: CallSession, event: HoldEvent): unknown;
   /** A DTMF digit arrived on a call. */
   onDtmf?(session: CallSession, event: DtmfEvent): unknown;
+  /**
+   * The far end of `session` asks us to transfer it (REFER, RFC 3515): accepted unless the handler
+   * calls `request.reject(status)`. On accept, sipline answers 202, calls `request.target` (with
+   * Replaces for an attended transfer), reports the progress to the far end (NOTIFY), and ends
+   * `session` once the new call is answered. The new call is reported like any other
+   * (`onCallEstablished`, ...).
+   */
+  onTransferRequest?(session: CallSession, request: TransferRequest): unknown;
+  /**
+   * A quality metric of a call crossed its threshold in the `quality` config: MOS below
+   * `mosBelow`, loss above `lossAbove`, jitter or round-trip time above theirs. Called once per
+   * crossing; `event.metrics` names the metrics that crossed, `event.sample` holds the figures.
+   */
+  onQualityAlert?(session: CallSession, event: QualityEvent): unknown;
+  /** Metrics that raised {@link CallHandler.onQualityAlert} are back inside their thresholds. */
+  onQualityRecovered?(session: CallSession, event: QualityEvent): unknown;
+  /**
+   * No RTP or RTCP arrived on a connected call for `media.rtpTimeoutMs`. With
+   * `media.rtpTimeoutAction: 'hangup'` the call then ends with reason `media-timeout`.
+   */
+  onMediaTimeout?(session: CallSession, event: MediaTimeoutEvent): unknown;
   /**
    * A handler method (or a session event listener) threw or rejected. `session` is the call it
    * concerned. Without this method the error is emitted as the manager's `error` event.

@@ -7,12 +7,15 @@ import type { Readable } from 'node:stream';
 import { PcmStreamSink, PcmStreamSource, WavFileSource, WavRecorderSink } from '../session/index.js';
 import type { AudioSink, AudioSource, PcmStreamSinkOptions, PcmStreamSourceOptions } from '../session/index.js';
 import { SessionState, SessionStateError } from '../session/index.js';
-import type { EndReason, SessionStateChange } from '../session/index.js';
+import type { EndReason, MediaTimeoutEvent, QualityEvent, SessionStateChange, SipTrace } from '../session/index.js';
+import type { TransferOptions, TransferProgressEvent, TransferResult } from '../session/index.js';
 import { InvalidArgumentError, TypedEmitter } from '../util/index.js';
+import type { ErrorContext } from '../util/index.js';
+import { registerPort } from './engine-access.js';
 import type { EngineCall } from './engine-port.js';
 import { OnceClosingSink, checkSink, checkSource } from './audio-checks.js';
 import { NotSupportedError } from './errors.js';
-import type { CallDirection, CallParty, CallStats, DtmfEvent, DtmfOptions, MediaEvent } from './types.js';
+import type { CallDirection, CallParty, CallStats, DtmfEvent, DtmfOptions, EarlyMediaEvent, HoldEvent, MediaEvent } from './types.js';
 
 const S = SessionState;
 /** States in which the call is not ending: media may be attached, the call may be hung up. */
@@ -29,8 +32,29 @@ export type CallSessionEvents = {
   ended: [reason: EndReason, change: SessionStateChange];
   /** Media started (after the answer) or stopped (at the end). */
   media: [event: MediaEvent];
-  /** A DTMF digit arrived from the far end (RFC 4733). */
+  /** A DTMF digit arrived from the far end (RFC 4733 telephone-event or SIP INFO; see `event.method`). */
   dtmf: [event: DtmfEvent];
+  /**
+   * Early media started on an outgoing call: a 18x carried the far end's SDP, and its audio now
+   * reaches `record()` and `receiveAudio()` before the answer.
+   */
+  'early-media': [event: EarlyMediaEvent];
+  /** A step of a transfer this side started: `accepted`, `progress` (NOTIFY 1xx), `succeeded`, `failed`. */
+  transfer: [event: TransferProgressEvent];
+  /**
+   * The call was put on hold, by this side (`by: 'local'`, `hold()`) or by the far end
+   * (`by: 'remote'`, its re-INVITE or UPDATE with `a=sendonly` / `a=inactive`).
+   */
+  hold: [event: HoldEvent];
+  /** A hold was lifted, by this side (`local`) or by the far end (`remote`). */
+  resume: [event: HoldEvent];
+  /**
+   * Call quality crossed a threshold of the `quality` config (`type: 'alert'`) or came back
+   * inside it (`type: 'recovered'`); `event.metrics` says which (`mos`, `loss`, `jitter`, `rtt`).
+   */
+  quality: [event: QualityEvent];
+  /** No RTP or RTCP arrived for `media.rtpTimeoutMs`; with `rtpTimeoutAction: 'hangup'` the call ends next. */
+  'media-timeout': [event: MediaTimeoutEvent];
 };
 
 /** A recording started by {@link CallSession.record}. */
@@ -83,11 +107,18 @@ export class CallSession {
    */
   constructor(call: EngineCall, hooks: CallSessionHooks) {
     this.#call = call;
+    registerPort(this, call);
     this.#events.setListenerErrorHandler((err) => hooks.listenerError(err, this));
     this.#mediaStarted = new Promise((resolve) => { this.#resolveMediaStarted = resolve; });
     call.listen({
       state: (change) => this.#onState(change),
       dtmf: (event) => this.#events.safeEmit('dtmf', event),
+      earlyMedia: (event) => this.#events.safeEmit('early-media', event),
+      hold: (event) => this.#events.safeEmit('hold', event),
+      resume: (event) => this.#events.safeEmit('resume', event),
+      transfer: (event) => this.#events.safeEmit('transfer', event),
+      quality: (event) => this.#events.safeEmit('quality', event),
+      mediaTimeout: (event) => this.#events.safeEmit('media-timeout', event),
       media: (event) => {
         if (event.type === 'started') this.#resolveMediaStarted(true);
         this.#events.safeEmit('media', event);
@@ -109,6 +140,36 @@ export class CallSession {
   /** The SIP Call-ID of the call (RFC 3261 §20.8). */
   get callId(): string {
     return this.#call.callId;
+  }
+
+  /**
+   * The call's correlation id: in the call's debug lines, in errors about it (`context`), and in
+   * the `correlation.header` of its requests when configured (see docs/observability.md).
+   */
+  get correlationId(): string {
+    return this.#call.correlationId ?? this.#call.id;
+  }
+
+  /**
+   * The call's SIP messages so far, oldest first: time, direction (`in`/`out`), first line, and
+   * the whole message on demand (`entry.raw()`). At most `trace.maxMessages` messages and
+   * `trace.maxBytes` octets are kept; `dropped` counts the oldest ones let go.
+   *
+   * @example
+   * ```ts
+   * for (const m of session.trace().messages) console.log(m.at, m.direction, m.firstLine);
+   * ```
+   */
+  trace(): SipTrace {
+    return this.#call.trace?.() ?? Object.freeze({ messages: Object.freeze([]), dropped: 0 });
+  }
+
+  /** What errors about this call carry: session id and state, Call-ID, dialog tags, correlation id. @internal */
+  errorContext(status?: number): ErrorContext {
+    return this.#call.errorContext?.(status) ?? {
+      sessionId: this.id, sessionState: this.state, callId: this.callId, correlationId: this.correlationId,
+      ...(status === undefined ? {} : { status }),
+    };
   }
 
   /** Our side of the call: From of an outgoing call, To of an incoming one. */
@@ -232,22 +293,29 @@ export class CallSession {
   }
 
   /**
-   * Put the far end on hold (re-INVITE with `a=sendonly`, RFC 3264 §8.4).
+   * Put the far end on hold: a re-INVITE with `a=sendonly` (`a=inactive` when the far end already
+   * holds this call), RFC 3264 §8.4 and RFC 6337 §5.3. Resolves once the far end accepted it: the
+   * state is `on-hold`, the far end stops sending RTP, and a `hold` event (`by: 'local'`) was
+   * emitted. A 491 (both sides renegotiating at once) is retried by itself (RFC 3261 §14.1).
+   * Holding a call this side already holds does nothing.
    *
-   * @throws InvalidStateError unless the call is connected
-   * @throws NotSupportedError in this release (hold arrives with call control)
+   * @throws InvalidStateError unless the call is connected (or on hold by the far end)
+   * @throws ReinviteFailedError when the far end rejects the re-INVITE (`status`, e.g. 488) or it
+   *   fails; the call is then exactly as it was
    */
   async hold(): Promise<void> {
-    this.#assert([S.Connected], 'hold');
+    this.#assert([S.Connected, S.OnHold], 'hold');
     if (this.#call.hold === undefined) throw new NotSupportedError('hold');
     await this.#call.hold();
   }
 
   /**
-   * Take the call off hold (re-INVITE with `a=sendrecv`).
+   * Take the call off hold: a re-INVITE with `a=sendrecv` (`a=recvonly` while the far end still
+   * holds us). Resolves once accepted: state `connected` again (unless the far end holds the call),
+   * RTP flows both ways, a `resume` event (`by: 'local'`) was emitted.
    *
-   * @throws InvalidStateError unless the call is on hold
-   * @throws NotSupportedError in this release (resume arrives with call control)
+   * @throws InvalidStateError unless this side holds the call
+   * @throws ReinviteFailedError when the re-INVITE is rejected or fails; the call stays on hold
    */
   async resume(): Promise<void> {
     this.#assert([S.OnHold], 'resume');
@@ -260,29 +328,39 @@ export class CallSession {
    * instead (REFER, RFC 3515). With another session: attended transfer, the far end replaces that
    * session's call with this one (REFER with Replaces, RFC 3891).
    *
-   * @param target - a SIP URI such as `sip:carol@example.com`, or another live session
+   * The state is `transferring` while it runs; each step is a `transfer` event (`accepted`,
+   * `progress`, `succeeded` / `failed`). The promise resolves with the typed result: `succeeded`
+   * (the far end reached the target; this call then ends with BYE, reason `transferred`), `failed`
+   * (the REFER was refused or the new call failed, with its status; this call goes on in its
+   * previous state), or `accepted` (no final report came; this call goes on).
+   *
+   * @param target - a SIP URI such as `sip:carol@example.com`, or another live session (attended)
+   * @param options - `timeoutMs`: how long to wait for the final report (default 120 s)
    * @throws InvalidArgumentError when `target` is neither a SIP URI nor a session
-   * @throws InvalidStateError unless the call is connected or on hold
-   * @throws NotSupportedError in this release (transfer arrives with call control)
+   * @throws InvalidStateError unless the call is connected or on hold (and, attended, the other too)
+   * @throws NotSupportedError when the engine cannot transfer
    */
-  async transfer(target: string | CallSession): Promise<void> {
+  async transfer(target: string | CallSession, options: TransferOptions = {}): Promise<TransferResult> {
     const blind = typeof target === 'string';
     if (blind ? !/^sips?:/i.test(target) : !(target instanceof CallSession) || target === this) {
       throw new InvalidArgumentError('target', 'must be a sip: or sips: URI or another CallSession');
     }
     this.#assert([S.Connected, S.OnHold], 'transfer');
-    if (!blind || this.#call.transfer === undefined) throw new NotSupportedError(blind ? 'transfer' : 'attended transfer');
-    await this.#call.transfer(target);
+    if (!blind) target.#assert([S.Connected, S.OnHold], 'be the other call of an attended transfer');
+    if (this.#call.transfer === undefined) throw new NotSupportedError(blind ? 'transfer' : 'attended transfer');
+    return this.#call.transfer(blind ? target : target.#call, options);
   }
 
   /**
-   * Send DTMF digits to the far end as RFC 4733 telephone-events. Resolves when every digit has
-   * been sent.
+   * Send DTMF digits to the far end: as RFC 4733 telephone-events when they were negotiated, as SIP
+   * INFO requests (`application/dtmf-relay`, one per digit) otherwise, or as `options.method`
+   * says. Resolves when every digit has been sent (for INFO: accepted by the far end).
    *
    * @param digits - one or more of `0`-`9`, `*`, `#`, `A`-`D`
    * @throws InvalidArgumentError for an empty string or another character
-   * @throws InvalidStateError unless the call is connected or on hold
-   * @throws NotSupportedError when this release cannot send DTMF
+   * @throws InvalidStateError unless the call is connected or on hold, or when `'rfc4733'` is forced
+   *   but was not negotiated
+   * @throws DtmfSendError (`ERR_DTMF_SEND`) when the far end refuses an INFO
    */
   async sendDtmf(digits: string, options: DtmfOptions = {}): Promise<void> {
     if (typeof digits !== 'string' || !DTMF_DIGITS.test(digits)) {
@@ -297,10 +375,10 @@ export class CallSession {
   }
 
   /**
-   * Stop sending our audio (the far end hears silence) without renegotiating.
+   * Stop sending our audio: RTP keeps flowing, carrying silence, so the far end hears nothing
+   * without any renegotiation; the state does not change. What plays keeps playing (unheard).
    *
    * @throws InvalidStateError unless the call is set up
-   * @throws NotSupportedError in this release (mute arrives with call control)
    */
   async mute(): Promise<void> {
     this.#assert(ESTABLISHED, 'mute');
@@ -312,7 +390,6 @@ export class CallSession {
    * Send our audio again after {@link CallSession.mute}.
    *
    * @throws InvalidStateError unless the call is set up
-   * @throws NotSupportedError in this release (mute arrives with call control)
    */
   async unmute(): Promise<void> {
     this.#assert(ESTABLISHED, 'unmute');
@@ -320,7 +397,12 @@ export class CallSession {
     this.#call.unmute();
   }
 
-  /** Listen to an event (`state`, `ended`, `media`, `dtmf`). A throwing listener is reported, never breaks the call. */
+  /** True between {@link CallSession.mute} and {@link CallSession.unmute}. */
+  get muted(): boolean {
+    return this.#call.muted ?? false;
+  }
+
+  /** Listen to an event (`state`, `ended`, `media`, `dtmf`, `hold`, `resume`, ...). A throwing listener is reported, never breaks the call. */
   on<K extends keyof CallSessionEvents>(event: K, listener: (...args: CallSessionEvents[K]) => void): this {
     this.#events.on(event, listener);
     return this;
@@ -339,7 +421,7 @@ export class CallSession {
   }
 
   #assert(allowed: readonly SessionState[], operation: string): void {
-    if (!allowed.includes(this.#call.state)) throw new SessionStateError(operation, this.#call.state);
+    if (!allowed.includes(this.#call.state)) throw new SessionStateError(operation, this.#call.state).addContext(this.errorContext());
   }
 
   #attach(target: AudioSink): Recording {

@@ -6,11 +6,15 @@
  * @internal
  */
 import type { AudioSink, AudioSource } from '../session/index.js';
-import { SessionEngine, resolveConfig } from '../session/index.js';
+import { SessionEngine, replacedSessionOf, resolveConfig } from '../session/index.js';
+import type { TransferOptions, TransferResult } from '../session/index.js';
+import { InvalidArgumentError } from '../util/index.js';
 import type { Session, SessionManagerConfig } from '../session/index.js';
 import type { Clock } from '../util/index.js';
+import { registerEngineObject } from './engine-access.js';
 import type { EngineCall, EngineCallListener, EngineCallOptions, EngineIncoming, EnginePort } from './engine-port.js';
-import type { CallStats, ExtraHeaders, RemoteMediaSummary, SipHeaders } from './types.js';
+import type { EngineTransferHooks } from './engine-port.js';
+import type { CallStats, DtmfOptions, ExtraHeaders, RemoteMediaSummary, SipHeaders } from './types.js';
 
 /** Options for tests: a fake clock, short RTCP intervals. @internal */
 export interface EngineStartOptions {
@@ -39,7 +43,7 @@ const COMPACT: Readonly<Record<string, string>> = {
 
 const ZERO_STATS: CallStats = Object.freeze({
   codec: undefined, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, packetsLost: 0,
-  jitterMs: 0, rttMs: undefined, mos: 1, durationMs: 0,
+  jitterMs: 0, rttMs: undefined, mos: undefined, durationMs: 0,
 });
 
 function headersOf(session: Session): SipHeaders {
@@ -71,6 +75,7 @@ class CallAdapter implements EngineCall {
 
   constructor(session: Session) {
     this.#s = session;
+    registerEngineObject(this, session);
     session.on('state', (change) => {
       if (change.to === 'connected' && this.#answeredAt === undefined) this.#answeredAt = Date.now();
     });
@@ -89,23 +94,50 @@ class CallAdapter implements EngineCall {
     const s = this.#s;
     if (listener.state !== undefined) s.on('state', listener.state);
     const onDtmf = listener.dtmf;
-    if (onDtmf !== undefined) s.on('dtmf', (e) => onDtmf({ digit: e.digit, durationMs: e.duration }));
+    if (onDtmf !== undefined) s.on('dtmf', (e) => onDtmf({ digit: e.digit, durationMs: e.duration, method: e.method }));
+    const onEarly = listener.earlyMedia;
+    if (onEarly !== undefined) s.on('early-media', (e) => onEarly({ status: e.status, reliable: e.reliable }));
+    const onHold = listener.hold;
+    if (onHold !== undefined) s.on('hold', (e) => onHold({ by: e.by }));
+    const onResume = listener.resume;
+    if (onResume !== undefined) s.on('resume', (e) => onResume({ by: e.by }));
     const onMedia = listener.media;
     if (onMedia !== undefined) s.on('media', (e) => onMedia({ type: e.type, codec: e.codec, remote: e.remote }));
+    const onTransfer = listener.transfer;
+    if (onTransfer !== undefined) s.on('transfer', onTransfer);
+    if (listener.quality !== undefined) s.on('quality', listener.quality);
+    if (listener.mediaTimeout !== undefined) s.on('media-timeout', listener.mediaTimeout);
   }
+
+  get correlationId(): string { return this.#s.correlationId; }
+  trace(): ReturnType<Session['trace']> { return this.#s.trace(); }
+  errorContext(status?: number): ReturnType<Session['errorContext']> { return this.#s.errorContext(status); }
 
   answered(): Promise<void> { return this.#s.answered(); }
   hangup(reason?: Parameters<Session['terminate']>[0]): Promise<void> {
     return reason === undefined ? this.#s.hangup() : this.#s.terminate(reason);
   }
+  hold(): Promise<void> { return this.#s.hold(); }
+  resume(): Promise<void> { return this.#s.resume(); }
+  mute(): void { this.#s.mute(); }
+  unmute(): void { this.#s.unmute(); }
+  get muted(): boolean { return this.#s.muted; }
   play(source: AudioSource): Promise<void> { return this.#s.play(source); }
   stopPlaying(): void { this.#s.stopPlayback(); }
   record(sink: AudioSink): { stop(): Promise<void> } { return this.#s.record(sink); }
-  sendDtmf(digits: string, options: { durationMs?: number; gapMs?: number }): Promise<void> {
+  sendDtmf(digits: string, options: DtmfOptions): Promise<void> {
     return this.#s.sendDtmf(digits, {
       ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
       ...(options.gapMs === undefined ? {} : { gapMs: options.gapMs }),
+      ...(options.method === undefined ? {} : { method: options.method }),
+      ...(options.volume === undefined ? {} : { volume: options.volume }),
     });
+  }
+
+  transfer(target: string | EngineCall, options?: TransferOptions): Promise<TransferResult> {
+    if (typeof target === 'string') return this.#s.transfer(target, options);
+    if (!(target instanceof CallAdapter)) return Promise.reject(new InvalidArgumentError('target', 'a call of another manager'));
+    return this.#s.transfer(target.#s, options);
   }
 
   stats(): CallStats {
@@ -150,6 +182,8 @@ class IncomingAdapter implements EngineIncoming {
     return this.#s.reject(status, reason, headerOption(headers));
   }
   ring(): Promise<void> { return this.#s.ring(180); }
+  get replacing(): boolean { return replacedSessionOf(this.#s) !== undefined; }
+  ringWithMedia(source: AudioSource): Promise<void> { return this.#s.ringWithMedia(source); }
 }
 
 /** A `SessionEngine` as an {@link EnginePort}. */
@@ -160,6 +194,7 @@ class EngineAdapter implements EnginePort {
 
   constructor(engine: SessionEngine, clock: Clock | undefined) {
     this.#engine = engine;
+    registerEngineObject(this, engine);
     this.clock = clock;
   }
 
@@ -182,12 +217,18 @@ class EngineAdapter implements EnginePort {
     });
   }
 
+  onTransfer(hooks: EngineTransferHooks): void {
+    this.#engine.transfers
+      .setRequestHandler((session, info) => hooks.decide(this.#wrap(session), info))
+      .setCallListener((call, original) => hooks.placed(this.#wrap(call), this.#wrap(original)));
+  }
+
   onError(handler: (error: unknown, call: EngineCall | undefined) => void): void {
     this.#engine.on('error', (err, session) => handler(err, session === undefined ? undefined : this.#wrap(session)));
   }
 
   counters(): ReturnType<EnginePort['counters']> { return this.#engine.counters; }
-  uri(user: string, transport: 'UDP' | 'TCP'): string { return this.#engine.uriFor(user, transport); }
+  uri(user: string, transport: 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS'): string { return this.#engine.uriFor(user, transport); }
 
   async makeCall(target: string, options: EngineCallOptions): Promise<EngineCall> {
     const from = options.from === undefined ? undefined

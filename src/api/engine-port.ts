@@ -6,11 +6,15 @@
  * @module
  * @internal
  */
-import type { Clock } from '../util/index.js';
+import type { Clock, ErrorContext } from '../util/index.js';
+import type { MediaTimeoutEvent, QualityEvent, SipTrace } from '../session/index.js';
 import type { AudioSink, AudioSource } from '../session/index.js';
 import type { EndReason, ResolvedConfig, SessionState, SessionStateChange } from '../session/index.js';
 import type {
-  CallCounters, CallDirection, CallParty, CallStats, DtmfEvent, DtmfOptions, ExtraHeaders, MakeCallOptions, MediaEvent,
+  TransferDecision, TransferOptions, TransferProgressEvent, TransferRequestInfo, TransferResult,
+} from '../session/index.js';
+import type {
+  CallCounters, CallDirection, CallParty, CallStats, DtmfEvent, HoldEvent, DtmfOptions, EarlyMediaEvent, ExtraHeaders, MakeCallOptions, MediaEvent,
   RemoteMediaSummary, SipHeaders,
 } from './types.js';
 
@@ -22,16 +26,31 @@ export interface EngineCallListener {
   dtmf?(event: DtmfEvent): void;
   /** A media event. */
   media?(event: MediaEvent): void;
+  /** A quality alert or recovery. */
+  quality?(event: QualityEvent): void;
+  /** No RTP arrived for `media.rtpTimeoutMs`. */
+  mediaTimeout?(event: MediaTimeoutEvent): void;
+  /** The call was put on hold (by either side). */
+  hold?(event: HoldEvent): void;
+  /** A hold was lifted (by either side). */
+  resume?(event: HoldEvent): void;
+  /** Early media started (outgoing calls). */
+  earlyMedia?(event: EarlyMediaEvent): void;
+  /** A step of a transfer this call started. */
+  transfer?(event: TransferProgressEvent): void;
 }
 
 /** Optional call-control operations; absent ones make the API reject with `NotSupportedError`. @internal */
 export interface EngineCallControl {
   hold?(): Promise<void>;
   resume?(): Promise<void>;
-  transfer?(target: string): Promise<void>;
+  /** Blind (a SIP URI) or attended (another call of this engine: Replaces) transfer, RFC 3515. */
+  transfer?(target: string | EngineCall, options?: TransferOptions): Promise<TransferResult>;
   sendDtmf?(digits: string, options: DtmfOptions): Promise<void>;
   mute?(): void;
   unmute?(): void;
+  /** True while muted (absent: never muted). */
+  readonly muted?: boolean;
 }
 
 /** One call of the engine. @internal */
@@ -63,6 +82,20 @@ export interface EngineCall extends EngineCallControl {
    */
   record(sink: AudioSink): { stop(): Promise<void> };
   stats(): CallStats;
+  /** The call's correlation id (absent: the engine has none). */
+  readonly correlationId?: string;
+  /** The call's SIP messages (absent: the engine keeps none). */
+  trace?(): SipTrace;
+  /** What errors about this call carry (ids, state, tags). */
+  errorContext?(status?: number): ErrorContext;
+}
+
+/** How the engine asks the API about transfers. @internal */
+export interface EngineTransferHooks {
+  /** The far end of `call` asks for a transfer (REFER): accept or reject. */
+  decide(call: EngineCall, info: TransferRequestInfo): Promise<TransferDecision>;
+  /** A call was placed for an accepted REFER received on `original`. */
+  placed(call: EngineCall, original: EngineCall): void;
 }
 
 /** An incoming INVITE waiting for a decision. @internal */
@@ -78,6 +111,8 @@ export interface EngineIncoming {
   ring(): Promise<void>;
   /** Early media (183 with SDP); absent when the engine cannot do it. */
   ringWithMedia?(source: AudioSource): Promise<void>;
+  /** True when the INVITE replaces a call of ours (RFC 3891): it is answered without asking. */
+  readonly replacing?: boolean;
 }
 
 /** Options of an outgoing call as the engine takes them. @internal */
@@ -99,10 +134,12 @@ export interface EnginePort {
   onIncoming(handler: (incoming: EngineIncoming) => void): void;
   /** Where engine-side errors the application should hear about go. */
   onError(handler: (error: unknown, call: EngineCall | undefined) => void): void;
+  /** Where transfer decisions (incoming REFER) and the calls placed for them go; absent: REFERs are accepted. */
+  onTransfer?(hooks: EngineTransferHooks): void;
   /** Call counters of the engine (it also counts calls refused before they had a session). */
   counters(): CallCounters;
   /** A SIP URI that reaches this engine for `user`. */
-  uri(user: string, transport: 'UDP' | 'TCP'): string;
+  uri(user: string, transport: 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS'): string;
   /** Send an INVITE; resolves with the call once it is sent. */
   makeCall(target: string, options: EngineCallOptions): Promise<EngineCall>;
   /** End every call (bounded wait) and release every socket and port. */

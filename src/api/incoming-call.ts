@@ -143,9 +143,9 @@ export class IncomingCall {
   #checkPending(operation: string): void {
     const state = this.#session.state;
     if (this.#decision !== 'pending') {
-      throw new SessionStateError(operation, state, `Cannot ${operation}: the call was already ${this.#decision}`);
+      throw new SessionStateError(operation, state, `Cannot ${operation}: the call was already ${this.#decision}`).addContext(this.#session.errorContext());
     }
-    if (state !== SessionState.Ringing && state !== SessionState.Initializing) throw new SessionStateError(operation, state);
+    if (state !== SessionState.Ringing && state !== SessionState.Initializing) throw new SessionStateError(operation, state).addContext(this.#session.errorContext());
   }
 
   #decide(decision: IncomingCallDecision, operation: string): void {

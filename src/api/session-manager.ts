@@ -8,12 +8,16 @@
 import createDebug from 'debug';
 import { SessionState, SessionStateError } from '../session/index.js';
 import type { EndReason, ResolvedConfig, SessionManagerConfig, SessionStateChange } from '../session/index.js';
-import { InvalidArgumentError, TypedEmitter, systemClock } from '../util/index.js';
+import { InvalidArgumentError, TypedEmitter, systemClock, withErrorContext } from '../util/index.js';
 import type { CallHandler } from './call-handler.js';
 import { CallSession } from './call-session.js';
+import { engineOf, registerPort } from './engine-access.js';
+import { NotSupportedError } from './errors.js';
+import { Registration, type RegisterOptions } from './registration.js';
 import { startEngine } from './engine-adapter.js';
 import type { EngineCall, EngineIncoming, EnginePort } from './engine-port.js';
 import { IncomingCall } from './incoming-call.js';
+import { decideTransfer } from './transfer-request.js';
 import { SerialQueue } from './serial-queue.js';
 import type { CallCounters, MakeCallOptions } from './types.js';
 
@@ -61,9 +65,16 @@ export class SessionManager {
    */
   constructor(engine: EnginePort) {
     this.#engine = engine;
+    registerPort(this, engine);
     this.#events.setListenerErrorHandler((err) => debug('a manager event listener threw: %O', err));
     engine.onIncoming((incoming) => this.#onIncoming(incoming));
     engine.onError((err, call) => this.#report(err, call === undefined ? undefined : this.#live.get(call.id)?.session));
+    engine.onTransfer?.({
+      decide: (call, info) => decideTransfer(
+        this.#handler.onTransferRequest?.bind(this.#handler), this.#live.get(call.id)?.session, info, (e, s) => this.#report(e, s),
+      ),
+      placed: (call) => { this.#register(call); },
+    });
   }
 
   /**
@@ -111,9 +122,9 @@ export class SessionManager {
    * Uses `sip.publicAddress` when configured, and `127.0.0.1` when bound to all interfaces.
    *
    * @param user - the user part; default `sipline`
-   * @param transport - add `;transport=tcp` for `'TCP'`
+   * @param transport - add `;transport=tcp` for `'TCP'` (`tls`, `ws`, `wss` likewise, with that listener's port)
    */
-  uri(user = 'sipline', transport: 'UDP' | 'TCP' = 'UDP'): string {
+  uri(user = 'sipline', transport: 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS' = 'UDP'): string {
     return this.#engine.uri(user, transport);
   }
 
@@ -193,6 +204,19 @@ export class SessionManager {
     return this.#closing;
   }
 
+  /**
+   * Register this manager to a registrar (RFC 3261 §10.2) for an address-of-record, with
+   * digest credentials; incoming calls to the registered contact reach the call handler. See
+   * docs/registration.md. Several registrations may run at once; `close()` removes them.
+   * @throws InvalidArgumentError for a bad option
+   * @throws InvalidStateError when the manager is closed
+   */
+  register(options: RegisterOptions): Registration {
+    const engine = engineOf(this);
+    if (engine === undefined) throw new NotSupportedError('register', 'register() needs the SIP engine (not a test double)');
+    return new Registration(engine.register(options));
+  }
+
   /** `await using manager = await SessionManager.new(...)` closes the manager at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
@@ -220,6 +244,13 @@ export class SessionManager {
     session.on('dtmf', (event) => {
       queue.push(() => this.#handler.onDtmf?.(session, event));
     });
+    session.on('hold', (event) => { queue.push(() => this.#handler.onHold?.(session, event)); });
+    session.on('resume', (event) => { queue.push(() => this.#handler.onResume?.(session, event)); });
+    session.on('quality', (event) => {
+      queue.push(() => event.type === 'alert' ? this.#handler.onQualityAlert?.(session, event) : this.#handler.onQualityRecovered?.(session, event));
+    });
+    session.on('media-timeout', (event) => { queue.push(() => this.#handler.onMediaTimeout?.(session, event)); });
+    queue.push(() => this.#handler.onCallStarted?.(session));
     this.#events.safeEmit('session', session);
     return session;
   }
@@ -245,6 +276,11 @@ export class SessionManager {
   }
 
   async #decide(call: IncomingCall, incoming: EngineIncoming): Promise<void> {
+    // RFC 3891: an INVITE that replaces one of our calls is answered without asking.
+    if (incoming.replacing === true) {
+      if (isRinging(call)) await call.answer();
+      return;
+    }
     const handler = this.#handler;
     if (handler.onIncomingCall === undefined) {
       if (isRinging(call)) await call.answer();
@@ -287,7 +323,8 @@ export class SessionManager {
   }
 
   #report(err: unknown, session: CallSession | undefined): void {
-    debug('%s: application error: %O', session?.id ?? 'manager', err);
+    if (session !== undefined) withErrorContext(err, session.errorContext());
+    debug('%s: application error: %O', session === undefined ? 'manager' : `${session.id} [${session.correlationId}]`, err);
     const onError = this.#handler.onError;
     if (onError !== undefined) {
       try {

@@ -65,27 +65,52 @@ export interface AnswerOptions {
 /** Options of `IncomingCall.ring(options)`. */
 export interface RingOptions {
   /**
-   * Early media: send 183 Session Progress with an SDP answer and play this source before the
-   * call is answered (RFC 3960). Not supported by this release: passing it rejects with a
-   * `NotSupportedError`.
+   * Early media: send 183 Session Progress with the SDP answer and play this source before the
+   * call is answered (RFC 3960); the 200 OK later carries the same SDP and the source keeps
+   * playing. The 183 is sent reliably (RFC 3262, PRACK) when the caller supports 100rel. Needs an
+   * SDP offer in the INVITE.
    */
   readonly earlyMedia?: AudioSource;
 }
 
 /** Options of `CallSession.sendDtmf(digits, options)`. */
 export interface DtmfOptions {
+  /**
+   * How to send: `'auto'` (the default, or `media.dtmfMethod`) uses RFC 4733 telephone-events when
+   * they were negotiated and SIP INFO (`application/dtmf-relay`) otherwise; `'rfc4733'` or
+   * `'info'` force one.
+   */
+  readonly method?: 'auto' | 'rfc4733' | 'info';
+  /** RFC 4733 volume in -dBm0, 0 (loudest) to 63. Default 10. */
+  readonly volume?: number;
   /** Tone duration of each digit in milliseconds (RFC 4733 §2.5.1.3). Default 100. */
   readonly durationMs?: number;
   /** Pause between digits in milliseconds. Default 60. */
   readonly gapMs?: number;
 }
 
-/** One DTMF digit received from the far end (RFC 4733 telephone-event). */
+/** A call was put on hold or taken off hold (the `hold` / `resume` events of a `CallSession`). */
+export interface HoldEvent {
+  /** Who did it: `local` (this side, `hold()` / `resume()`) or `remote` (the far end's re-INVITE). */
+  readonly by: 'local' | 'remote';
+}
+
+/** One DTMF digit received from the far end (RFC 4733 telephone-event or SIP INFO). */
 export interface DtmfEvent {
   /** The digit: `0`-`9`, `*`, `#`, `A`-`D`. */
   readonly digit: string;
-  /** How long the key was pressed, in milliseconds. */
+  /** How long the key was pressed, in milliseconds (0 when an INFO body did not say). */
   readonly durationMs: number;
+  /** What carried it: `'rfc4733'` (RTP telephone-event) or `'info'` (SIP INFO). */
+  readonly method: 'rfc4733' | 'info';
+}
+
+/** Early media started on an outgoing call: a 18x carried the far end's SDP (RFC 3960). */
+export interface EarlyMediaEvent {
+  /** Status of the provisional response, usually 183. */
+  readonly status: number;
+  /** True when the 18x was sent reliably and we acknowledged it with PRACK (RFC 3262). */
+  readonly reliable: boolean;
 }
 
 /** A transport address of media. */
@@ -124,8 +149,11 @@ export interface CallStats {
   readonly jitterMs: number;
   /** Round-trip time from RTCP reports, milliseconds, when known. */
   readonly rttMs: number | undefined;
-  /** Estimated mean opinion score, 1 (bad) to 4.5 (excellent). */
-  readonly mos: number;
+  /**
+   * Estimated mean opinion score, 1 (bad) to 4.5 (excellent); `undefined` until an RTP packet
+   * was received (no packet, no quality to estimate).
+   */
+  readonly mos: number | undefined;
   /** Milliseconds since the call was answered (0 before). */
   readonly durationMs: number;
 }

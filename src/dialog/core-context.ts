@@ -4,6 +4,7 @@ import type { TransactionLayer } from '../transaction/index.js';
 import type { SipTransportLayer, TransportProtocol, TransportTarget } from '../transport/index.js';
 import type { Clock } from '../util/index.js';
 import type { Dialog } from './dialog.js';
+import type { UacAuthenticator } from './auth-retry.js';
 import type { UaCapabilities } from './request-checks.js';
 import type { DialogTimers } from './timing.js';
 
@@ -21,6 +22,8 @@ export interface CoreContext {
   /** User-Agent / Server header value, if any. */
   readonly userAgent: string | undefined;
   readonly capabilities: UaCapabilities;
+  /** Credentials for 401/407 challenges (RFC 3261 §22.2), if any. */
+  readonly auth?: UacAuthenticator | undefined;
   /** True once the core is closed. */
   readonly closed: boolean;
   /** Contact value (`<sip:user@host:port;transport=..>`) for a transport. */

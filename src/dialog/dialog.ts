@@ -6,6 +6,7 @@ import type { CoreContext } from './core-context.js';
 import { DialogMethodError, DialogStateError, DialogTerminatedError, RequestPendingError } from './errors.js';
 import { buildDialogResponse, handleInDialogRequest, type DialogRequestHandler } from './dialog-server.js';
 import { AckCache, buildInDialogRequest, sendInDialog, type DialogAddressing } from './in-dialog-client.js';
+import { authenticatorOf, sendWithAuth } from './auth-retry.js';
 import { initialCSeq } from './message-builder.js';
 import type { RouteEntry } from './route-set.js';
 import { glareRetryDelay } from './timing.js';
@@ -88,6 +89,8 @@ export class Dialog extends TypedEmitter<DialogEvents> {
   /** Last ACK sent for a 2xx, for 2xx retransmissions (§13.2.2.4). */
   readonly #acks = new AckCache();
   #handler: DialogRequestHandler | undefined;
+  /** Handlers for one method each (INFO, PRACK, ...), tried before {@link Dialog.setRequestHandler}'s. */
+  readonly #methodHandlers = new Map<string, DialogRequestHandler>();
   /** A reinvite() call is running (including its §14.1 waits). */
   #reinviting = false;
 
@@ -166,6 +169,17 @@ export class Dialog extends TypedEmitter<DialogEvents> {
   }
 
   /**
+   * Set (or clear) the handler of one request method inside this dialog (e.g. `INFO`, `PRACK`).
+   * It takes precedence over the general handler of {@link Dialog.setRequestHandler}, so
+   * independent features can each own a method. Returns the dialog.
+   */
+  setMethodHandler(method: string, handler: DialogRequestHandler | undefined): this {
+    if (handler === undefined) this.#methodHandlers.delete(method.toUpperCase());
+    else this.#methodHandlers.set(method.toUpperCase(), handler);
+    return this;
+  }
+
+  /**
    * Send a non-INVITE request inside the dialog (RFC 3261 §12.2.1.1) and
    * resolve with its final response (a synthesised 408/503 on timeout or
    * transport failure). A 481 or 408 ends the dialog (§12.2.1.2). Use
@@ -206,7 +220,7 @@ export class Dialog extends TypedEmitter<DialogEvents> {
       this.#outgoingInvite = true;
       let res: SipResponse;
       try {
-        res = await this.#send('INVITE', options, options.ackBody);
+        res = await this.#send('INVITE', options.prepare?.(attempt) ?? options, options.ackBody);
       } finally {
         this.#outgoingInvite = false;
       }
@@ -264,7 +278,15 @@ export class Dialog extends TypedEmitter<DialogEvents> {
   /** Build and send an in-dialog request (next local CSeq); resolve with the final response. */
   #send(method: string, content: MessageContent, ackBody?: ReinviteOptions['ackBody']): Promise<SipResponse> {
     const cseq = this.#localSeq = this.#localSeq === undefined ? initialCSeq() : this.#localSeq + 1;
-    const request = buildInDialogRequest(this.#ctx, this.#addressing, method, cseq, content);
+    const first = buildInDialogRequest(this.#ctx, this.#addressing, method, cseq, content);
+    // RFC 3261 §22.2: a 401/407 is answered once with credentials, with the next CSeq (auth-retry.ts).
+    return sendWithAuth(authenticatorOf(this) ?? this.#ctx.auth, first, (req) => this.#sendBuilt(req, ackBody),
+      () => (this.#localSeq = (this.#localSeq ?? cseq) + 1));
+  }
+
+  #sendBuilt(request: SipRequest, ackBody?: ReinviteOptions['ackBody']): Promise<SipResponse> {
+    const method = request.method;
+    const cseq = request.cseq.seq;
     this.#ctx.log('%s %s in dialog %s (CSeq %d)', method, request.uri.toString(), this.id.callId, cseq);
     return sendInDialog(this.#ctx, request, {
       onInvite2xx: (res) => {
@@ -388,7 +410,7 @@ export class Dialog extends TypedEmitter<DialogEvents> {
     }
     this.#remoteSeq = seq;
     handleInDialogRequest(this, {
-      request, tx, handler: this.#handler, outgoingInvite: this.#outgoingInvite, incomingInvite: this.#incomingInvite,
+      request, tx, handler: this.#methodHandlers.get(request.method) ?? this.#handler, outgoingInvite: this.#outgoingInvite, incomingInvite: this.#incomingInvite,
       log: this.#ctx.log,
       setIncomingInvite: (cseq) => { this.#incomingInvite = cseq; },
       refreshTarget: (msg) => this.#refreshTarget(msg),

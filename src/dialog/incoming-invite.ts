@@ -6,6 +6,7 @@ import type { CoreContext } from './core-context.js';
 import { Dialog } from './dialog.js';
 import { AlreadyRespondedError } from './errors.js';
 import { buildResponse, extraHeaderLines, newTag } from './message-builder.js';
+import { OPTION_100REL, ReliableProvisionals, hasOptionTag } from './reliable-provisional.js';
 import { routeSetFromRecordRoute } from './route-set.js';
 import type { ResponseOptions } from './types.js';
 
@@ -19,6 +20,11 @@ export type IncomingInviteEvents = {
    * (§15.1.2); the core already answered the INVITE with 487.
    */
   cancelled: [request: SipRequest];
+  /**
+   * A reliable provisional response got no PRACK within 64*T1 (RFC 3262 §3): the core already
+   * rejected the INVITE with 504.
+   */
+  'prack-timeout': [];
 };
 
 /**
@@ -42,6 +48,7 @@ export class IncomingInvite extends TypedEmitter<IncomingInviteEvents> {
   readonly #ctx: CoreContext;
   #state: IncomingInviteState = 'pending';
   #dialog: Dialog | undefined;
+  #reliable: ReliableProvisionals | undefined;
 
   /** @internal */
   constructor(ctx: CoreContext, request: SipRequest, tx: ServerTransaction, inbound: InboundMessage) {
@@ -78,6 +85,65 @@ export class IncomingInvite extends TypedEmitter<IncomingInviteEvents> {
     return dialog;
   }
 
+  /** True when the INVITE's Supported or Require lists `100rel` (RFC 3262 §3). */
+  get peerSupports100rel(): boolean {
+    return hasOptionTag(this.request, 'Require') || hasOptionTag(this.request, 'Supported');
+  }
+
+  /** True when the INVITE's Require lists `100rel`: every 1xx but 100 must then be reliable (RFC 3262 §3). */
+  get peerRequires100rel(): boolean {
+    return hasOptionTag(this.request, 'Require');
+  }
+
+  /** The reliable provisional responses sent so far (RSeq, retransmissions), once one was sent. */
+  get reliableProvisionals(): ReliableProvisionals | undefined {
+    return this.#reliable;
+  }
+
+  /**
+   * Send a provisional response reliably (RFC 3262 §3): `Require: 100rel` and the next `RSeq`,
+   * retransmitted at T1, 2*T1, ... until the PRACK arrives (answered 200 by the core). A further
+   * reliable response waits until the previous one is acknowledged. Without PRACK after 64*T1 the
+   * INVITE is rejected with 504 and `prack-timeout` is emitted. Resolves with the PRACK.
+   * @throws AlreadyRespondedError after a final response
+   * @throws RangeError for a status outside 101-199
+   * @throws PrackTimeoutError (rejection) when no PRACK came, or a final response was sent first
+   */
+  provisionalReliably(status = 183, options: ResponseOptions = {}): Promise<SipRequest> {
+    this.#assertPending();
+    if (!Number.isInteger(status) || status < 101 || status > 199) throw new RangeError(`provisional status ${status}`);
+    const dialog = this.#ensureDialog('early');
+    let reliable = this.#reliable;
+    if (reliable === undefined) {
+      const sender = new ReliableProvisionals(this.transaction, this.#ctx.clock, this.#ctx.timers, () => {
+        this.#ctx.log('no PRACK for the reliable 1xx of %s after 64*T1: 504', this.request.callId);
+        if (this.#state !== 'pending') return;
+        this.reject(504, { reason: 'Server Time-out - no PRACK' });
+        this.safeEmit('prack-timeout');
+      });
+      reliable = this.#reliable = sender;
+      dialog.setMethodHandler('PRACK', (prack) => {
+        // RFC 3262 §3: a PRACK that matches no unacknowledged reliable response gets 481.
+        if (!sender.receivePrack(prack.request, () => prack.respond(200))) prack.respond(481);
+      });
+    }
+    const carriesSdp = options.body !== undefined && options.body.length > 0;
+    const sent = reliable.send((rseq) => dialog.respond(this.transaction, status, {
+      ...options,
+      headers: [...extraHeaderLines(options.headers), { name: 'Require', value: OPTION_100REL }, { name: 'RSeq', value: String(rseq) }],
+    }), carriesSdp);
+    sent.catch(() => undefined);
+    return sent;
+  }
+
+  /**
+   * Resolves once no reliable provisional response carrying SDP waits for its PRACK: a 2xx must
+   * not be sent before (RFC 3262 §3). Resolves at once when there is none.
+   */
+  offerSettled(): Promise<void> {
+    return this.#reliable?.offerSettled() ?? Promise.resolve();
+  }
+
   /**
    * Accept with a 2xx (default 200) carrying e.g. the SDP answer; the dialog
    * is confirmed. The core retransmits the 2xx until the ACK (§13.3.1.4).
@@ -89,6 +155,7 @@ export class IncomingInvite extends TypedEmitter<IncomingInviteEvents> {
     if (!Number.isInteger(status) || status < 200 || status > 299) throw new RangeError(`accept status ${status}`);
     const dialog = this.#ensureDialog('confirmed');
     this.#state = 'accepted';
+    this.#reliable?.stop();
     dialog.setInitialInvitePending('incoming', false);
     dialog.respond(this.transaction, status, options);
     return dialog;
@@ -109,6 +176,7 @@ export class IncomingInvite extends TypedEmitter<IncomingInviteEvents> {
   }
 
   #final(status: number, options: ResponseOptions): SipResponse {
+    this.#reliable?.stop();
     const body = options.body;
     const res = buildResponse(this.request, status, {
       toTag: this.localTag,

@@ -6,8 +6,12 @@ import { TypedEmitter } from '../util/index.js';
 import type { CoreContext } from './core-context.js';
 import { Dialog } from './dialog.js';
 import { extraHeaderLines } from './message-builder.js';
+import { PrackSender } from './prack.js';
 import { routeSetFromRecordRoute } from './route-set.js';
 import type { MessageContent } from './types.js';
+import {
+  AuthenticationFailedError, recordAuthFailure, setAuthenticatorOf, type RequestAuthState, type UacAuthenticator,
+} from './auth-retry.js';
 
 /** Events of an {@link OutgoingInvite}. */
 export type OutgoingInviteEvents = {
@@ -33,6 +37,8 @@ export interface OutgoingInviteInit {
   readonly target: TransportTarget;
   /** Body of the ACK when the 2xx carries an offer (the INVITE had none). */
   readonly ackBody?: ((response: SipResponse) => MessageContent | undefined) | undefined;
+  /** Credentials for a 401/407 (RFC 3261 §22.2); the INVITE is then sent again (auth-retry.ts). */
+  readonly auth?: UacAuthenticator | undefined;
 }
 
 /**
@@ -49,10 +55,10 @@ export interface OutgoingInviteInit {
  * the dialog is ACKed and ended with BYE, and the outcome is `cancelled`.
  */
 export class OutgoingInvite extends TypedEmitter<OutgoingInviteEvents> {
-  /** The INVITE as given to the transaction layer. */
-  readonly request: SipRequest;
-  /** The INVITE client transaction. */
-  readonly transaction: ClientTransaction;
+  #request: SipRequest;
+  #transaction: ClientTransaction;
+  readonly #auth: UacAuthenticator | undefined;
+  #authState: RequestAuthState | undefined;
   /** Settles once with the first final answer. */
   readonly outcome: Promise<InviteOutcome>;
   readonly #ctx: CoreContext;
@@ -64,20 +70,67 @@ export class OutgoingInvite extends TypedEmitter<OutgoingInviteEvents> {
   #cancelRequested = false;
   #cancelSent = false;
   #cancelHeaders: MessageContent['headers'];
+  /** PRACKs for reliable provisional responses (RFC 3262 §4). */
+  readonly #prack: PrackSender;
 
   /** @internal */
   constructor(ctx: CoreContext, init: OutgoingInviteInit) {
     super();
     this.#ctx = ctx;
-    this.request = init.request;
+    this.#request = init.request;
+    this.#auth = init.auth;
     this.#ackBody = init.ackBody;
+    this.#prack = new PrackSender(ctx.log);
     this.outcome = new Promise<InviteOutcome>((resolve) => { this.#resolve = resolve; });
     this.setListenerErrorHandler((err, event) => ctx.log('outgoing INVITE listener for %s threw: %O', event, err));
-    this.transaction = ctx.transactions.sendRequest(init.request, { onResponse: (res) => this.#onResponse(res) }, init.target);
-    this.transaction.once('terminated', () => {
+    this.#transaction = this.#start(init.request, init.target);
+  }
+
+  /** The INVITE as given to the transaction layer (the authenticated retry once there was one). */
+  get request(): SipRequest {
+    return this.#request;
+  }
+
+  /** The INVITE client transaction (of the retry once there was one). */
+  get transaction(): ClientTransaction {
+    return this.#transaction;
+  }
+
+  #start(request: SipRequest, target: TransportTarget | undefined): ClientTransaction {
+    const tx = this.#ctx.transactions.sendRequest(request, { onResponse: (res) => {
+      if (tx === this.#transaction) this.#onResponse(res);
+    } }, target);
+    tx.once('terminated', () => {
+      if (tx !== this.#transaction) return;
       // Early dialogs that never got their 2xx end with the transaction (RFC 6026 Timer M).
       for (const d of this.#dialogs.values()) if (d.state === 'early') d.terminate('rejected');
     });
+    return tx;
+  }
+
+  /**
+   * A 401/407 to our INVITE (already ACKed by the transaction, §17.1.1.3): send a new INVITE
+   * with credentials, the next CSeq and the same Call-ID (RFC 3261 §22.2). False when the
+   * challenge cannot or must not be answered (no credentials, refused, cancelled).
+   */
+  #retryAuth(res: SipResponse): boolean {
+    if (this.#cancelRequested || this.#auth === undefined || this.#auth.empty) {
+      recordAuthFailure(res, new AuthenticationFailedError(res.status, 'no-credentials'));
+      return false;
+    }
+    this.#authState ??= this.#auth.begin();
+    const next = this.#authState.next(this.#request, res);
+    if (next instanceof AuthenticationFailedError) {
+      recordAuthFailure(res, next);
+      return false;
+    }
+    for (const d of this.#dialogs.values()) d.terminate('rejected');
+    this.#dialogs.clear();
+    this.#ctx.log('INVITE %s challenged with %d: sent again with credentials', this.#request.callId, res.status);
+    this.#request = next;
+    this.#state = 'calling';
+    this.#transaction = this.#start(next, this.#transaction.target);
+    return true;
   }
 
   /** calling, proceeding (a 1xx arrived), accepted or failed. */
@@ -137,6 +190,11 @@ export class OutgoingInvite extends TypedEmitter<OutgoingInviteEvents> {
       if (this.#state !== 'calling' && this.#state !== 'proceeding') return;
       this.#state = 'proceeding';
       const dialog = res.status > 100 && tag !== undefined ? this.#earlyDialog(res, tag) : undefined;
+      // RFC 3262 §4: PRACK a new reliable 1xx; a retransmitted or out-of-order one is not delivered again.
+      if (dialog !== undefined && !this.#cancelRequested) {
+        const verdict = this.#prack.handle(dialog, res, this.request);
+        if (verdict === 'duplicate' || verdict === 'out-of-order') return;
+      }
       if (this.#cancelRequested) this.#sendCancel();
       this.safeEmit('progress', res, dialog);
       return;
@@ -146,6 +204,7 @@ export class OutgoingInvite extends TypedEmitter<OutgoingInviteEvents> {
       return;
     }
     if (this.#state === 'accepted' || this.#state === 'failed') return;
+    if ((res.status === 401 || res.status === 407) && this.#retryAuth(res)) return;
     this.#state = 'failed';
     for (const d of this.#dialogs.values()) {
       d.setInitialInvitePending('outgoing', false);
@@ -171,6 +230,7 @@ export class OutgoingInvite extends TypedEmitter<OutgoingInviteEvents> {
       this.#dialogs.set(tag, dialog);
       this.#ctx.register(dialog);
     }
+    if (this.#auth !== undefined && this.#auth !== this.#ctx.auth) setAuthenticatorOf(dialog, this.#auth);
     dialog.setInitialInvitePending('outgoing', false);
     dialog.sendAckFor(this.transaction.request, this.#ackBody?.(res));
     if (this.#state === 'accepted' || this.#state === 'failed' || this.#cancelRequested) {

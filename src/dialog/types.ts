@@ -66,4 +66,10 @@ export interface ReinviteOptions extends MessageContent {
    * Called with the 2xx; return undefined to send an ACK without body.
    */
   readonly ackBody?: (response: SipResponse) => MessageContent | undefined;
+  /**
+   * Builds the content of each attempt (the first and every §14.1 retry after a 491), so that a
+   * retried offer reflects what changed during the wait (e.g. an offer answered meanwhile). Takes
+   * precedence over `body` / `contentType` / `headers`.
+   */
+  readonly prepare?: (attempt: number) => MessageContent;
 }

@@ -13,6 +13,8 @@ import { IncomingRequest } from './incoming-request.js';
 import { capabilityHeaders, replyOutsideDialog, type ReplyOptions } from './core-reply.js';
 import { buildRequest, extraHeaderLines, initialCSeq, newCallId, newTag } from './message-builder.js';
 import { OutgoingInvite } from './outgoing-invite.js';
+import { sendWithAuth, type UacAuthenticator } from './auth-retry.js';
+import type { RequestGuard, RequestGuardVerdict } from './request-guard.js';
 import { checkRequest, type UaCapabilities } from './request-checks.js';
 import { DEFAULT_DIALOG_TIMERS, type DialogTimers } from './timing.js';
 import type { DialogId, MessageContent } from './types.js';
@@ -21,7 +23,7 @@ const log = createDebug('sipline:dialog');
 
 /** Methods a {@link UserAgentCore} allows by default (Allow header). */
 export const DEFAULT_ALLOWED_METHODS: readonly string[] = Object.freeze([
-  'INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'MESSAGE',
+  'INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'MESSAGE', 'PRACK',
 ]);
 
 /** Options of a {@link UserAgentCore}. */
@@ -50,6 +52,10 @@ export interface UserAgentCoreOptions {
   readonly onInvite?: InviteHandler;
   /** Application callback for other requests outside dialogs (see {@link UserAgentCore.setRequestHandler}). */
   readonly onRequest?: RequestHandler;
+  /** Credentials answering 401/407 on every request (RFC 3261 §22.2); see auth-retry.ts. */
+  readonly auth?: UacAuthenticator;
+  /** Outbound proxy: out-of-dialog requests get `Route: <proxy;lr>` and are sent to it (RFC 3261 §8.1.2). */
+  readonly outboundProxy?: SipUri | string;
 }
 
 /** Receives each new INVITE; must eventually call provisional/accept/reject (or the caller rings on). */
@@ -67,12 +73,34 @@ export interface OutOfDialogRequestOptions extends MessageContent {
   readonly to?: NameAddr | string;
   /** Call-ID; a fresh one by default. */
   readonly callId?: string;
+  /** CSeq number; a random one by default (a registration increments its own, RFC 3261 §10.2.4). */
+  readonly cseq?: number;
+  /** Credentials for this request (and the dialog it creates) instead of the core's. */
+  readonly auth?: UacAuthenticator;
+  /** Outbound proxy for this request instead of the core's; `null` for none. */
+  readonly outboundProxy?: SipUri | string | null;
 }
 
 /** Options of {@link UserAgentCore.invite}. */
 export interface InviteOptions extends OutOfDialogRequestOptions {
   /** ACK body when the 2xx carries an offer (delayed offer, §13.2.2.4). */
   readonly ackBody?: (response: SipResponse) => MessageContent | undefined;
+}
+
+function proxyUri(value: SipUri | string | undefined, what: string): SipUri | undefined {
+  if (value === undefined || value instanceof SipUri) return value;
+  try {
+    return SipUri.parse(value.trim().replace(/^<(.*)>$/, '$1'));
+  } catch (err) {
+    throw new InvalidArgumentError(what, (err as Error).message);
+  }
+}
+
+/** `<proxy;lr>`: a loose-routing Route to the outbound proxy (RFC 3261 §8.1.2, §16.12). */
+function proxyRoute(proxy: SipUri): string {
+  const params = new Map(proxy.params);
+  params.set('lr', null);
+  return `<${proxy.with({ params, headers: new Map() }).toString()}>`;
 }
 
 function dialogKey(callId: string, localTag: string, remoteTag: string): string {
@@ -101,8 +129,12 @@ export class UserAgentCore {
   readonly #userAgent: string | undefined;
   readonly #dialogs = new Map<string, Dialog>();
   readonly #ctx: CoreContext;
+  readonly #outboundProxy: SipUri | undefined;
   #onInvite: InviteHandler | undefined;
   #onRequest: RequestHandler | undefined;
+  #guard: RequestGuard | undefined;
+  /** Requests the guard let through (they re-enter the receive path). */
+  readonly #guarded = new WeakSet<SipRequest>();
   #closed = false;
   readonly #onTxRequest = (req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage): void => {
     try {
@@ -138,6 +170,7 @@ export class UserAgentCore {
     this.#userAgent = options.userAgent === '' ? undefined : (options.userAgent ?? 'sipline');
     this.#onInvite = options.onInvite;
     this.#onRequest = options.onRequest;
+    this.#outboundProxy = proxyUri(options.outboundProxy, 'outboundProxy');
     const self = this;
     this.#ctx = {
       transactions: this.#transactions,
@@ -147,6 +180,7 @@ export class UserAgentCore {
       log,
       userAgent: this.#userAgent,
       capabilities: this.#caps,
+      auth: options.auth,
       get closed() { return self.#closed; },
       contactFor: (p) => this.#contactFor(p),
       register: (d) => { this.#dialogs.set(dialogKey(d.id.callId, d.id.localTag, d.id.remoteTag), d); },
@@ -169,6 +203,15 @@ export class UserAgentCore {
   /** Set (or clear) the handler of other out-of-dialog requests (MESSAGE, ...); without one they get 501. */
   setRequestHandler(handler: RequestHandler | undefined): this {
     this.#onRequest = handler;
+    return this;
+  }
+
+  /**
+   * Set (or clear) the gate of out-of-dialog requests other than ACK and CANCEL (digest
+   * authentication, RFC 3261 §22.1). Returns the core.
+   */
+  setRequestGuard(guard: RequestGuard | undefined): this {
+    this.#guard = guard;
     return this;
   }
 
@@ -200,7 +243,7 @@ export class UserAgentCore {
    */
   async invite(options: InviteOptions): Promise<OutgoingInvite> {
     const { request, target } = await this.#prepare('INVITE', options);
-    return new OutgoingInvite(this.#ctx, { request, target, ackBody: options.ackBody });
+    return new OutgoingInvite(this.#ctx, { request, target, ackBody: options.ackBody, auth: options.auth ?? this.#ctx.auth });
   }
 
   /**
@@ -214,17 +257,19 @@ export class UserAgentCore {
       throw new InvalidArgumentError('method', `${method} is not sent with request()`);
     }
     const { request, target } = await this.#prepare(method, options);
-    return new Promise<SipResponse>((resolve) => {
-      this.#transactions.sendRequest(request, {
+    // RFC 3261 §22.2: 401/407 answered with credentials, new CSeq, same Call-ID (auth-retry.ts).
+    return sendWithAuth(options.auth ?? this.#ctx.auth, request, (req) => new Promise<SipResponse>((resolve) => {
+      this.#transactions.sendRequest(req, {
         onResponse: (res) => { if (res.status >= 200) resolve(res); },
       }, target);
-    });
+    }));
   }
 
   async #prepare(method: string, o: OutOfDialogRequestOptions): Promise<{ request: SipRequest; target: TransportTarget }> {
     if (this.#closed) throw new CoreClosedError();
     const uri = typeof o.target === 'string' ? SipUri.parse(o.target) : o.target;
-    const targets = await this.#transport.resolve(uri);
+    const proxy = o.outboundProxy === null ? undefined : proxyUri(o.outboundProxy, 'outboundProxy') ?? this.#outboundProxy;
+    const targets = await this.#transport.resolve(proxy ?? uri);
     const target = targets[0];
     if (target === undefined) throw new InvalidArgumentError('target', `no transport target for ${uri.toString()}`);
     if (this.#closed) throw new CoreClosedError();
@@ -240,7 +285,8 @@ export class UserAgentCore {
       from: from.toString(),
       to: to.toString(),
       callId: o.callId ?? newCallId(),
-      cseq: initialCSeq(),
+      cseq: o.cseq ?? initialCSeq(),
+      ...(proxy !== undefined ? { routes: [proxyRoute(proxy)] } : {}),
       ...(method === 'INVITE' || method === 'SUBSCRIBE' || method === 'REFER' ? { contact: this.#contactFor(target.protocol) } : {}),
       ...(this.#userAgent !== undefined ? { userAgent: this.#userAgent } : {}),
       headers: [
@@ -303,6 +349,10 @@ export class UserAgentCore {
       dialog.receiveRequest(req, tx);
       return;
     }
+    if (this.#guard !== undefined && !this.#guarded.has(req)) {
+      this.#runGuard(this.#guard, req, tx, inbound);
+      return;
+    }
     switch (req.method) {
       case 'INVITE': {
         const invite = new IncomingInvite(this.#ctx, req, tx, inbound);
@@ -343,6 +393,31 @@ export class UserAgentCore {
         }
       }
     }
+  }
+
+  #runGuard(guard: RequestGuard, req: SipRequest, tx: ServerTransaction, inbound: InboundMessage): void {
+    const done = (v: RequestGuardVerdict | undefined): void => {
+      if (this.#closed) return;
+      if (v === undefined || v.ok) {
+        this.#guarded.add(req);
+        this.#onTxRequest(req, tx, inbound);
+        return;
+      }
+      this.#reply(tx, v.status, { ...(v.reason !== undefined ? { reason: v.reason } : {}), headers: [...v.headers] });
+    };
+    const failed = (err: unknown): void => {
+      log('request guard failed: %O', err);
+      if (!this.#closed) this.#reply(tx, 500, {});
+    };
+    let verdict: ReturnType<RequestGuard>;
+    try {
+      verdict = guard(req, inbound);
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    if (verdict instanceof Promise) verdict.then(done, failed);
+    else done(verdict);
   }
 
   #reply(tx: ServerTransaction, status: number, o: Omit<ReplyOptions, 'server'>): SipResponse {

@@ -69,3 +69,21 @@ export { SincResampler, createResampler } from './audio/sinc-resampler.js';
 export { FramePacer } from './audio/pacer.js';
 export type { FramePacerOptions } from './audio/pacer.js';
 export { goertzelPower, dominantFrequency, signalPower, toneRatio } from './audio/goertzel.js';
+// Conference mixing: mix-minus at the room clock, gain, mute, talker detection.
+export { AudioMixer } from './mixer/audio-mixer.js';
+export { levelDbov, SILENCE_DBOV } from './mixer/talker-detector.js';
+export type {
+  AudioMixerOptions, AudioMixerEvents, AudioMixerStats, MixerParticipant, MixerParticipantOptions, MixerParticipantStats,
+} from './mixer/mixer-types.js';
+// SRTP / SRTCP (RFC 3711) with the AES-CM / HMAC-SHA1 suites of RFC 4568.
+export { SrtpContext } from './srtp/srtp-context.js';
+export type { SrtpContextOptions } from './srtp/srtp-context.js';
+export { SRTP_PROFILES, isSrtpProfileName } from './srtp/srtp-profile.js';
+export type { SrtpProfile, SrtpProfileName } from './srtp/srtp-profile.js';
+export { SRTP_LABELS, deriveSrtpKey, deriveSessionKeys } from './srtp/key-derivation.js';
+export type { SrtpSessionKeys } from './srtp/key-derivation.js';
+export { AesCmCipher, aesCmTransform, aesCmKeystream, srtpIv } from './srtp/aes-cm.js';
+export { ReplayWindow } from './srtp/replay-window.js';
+export { guessPacketIndex } from './srtp/rtp-index.js';
+export type { IndexGuess } from './srtp/rtp-index.js';
+export { SrtpAuthenticationError, SrtpReplayError, SrtpTooShortError, SrtpKeyExhaustedError } from './srtp/srtp-errors.js';

@@ -43,3 +43,11 @@ export { LocalSdpSession } from './local-session.js';
 export type { LocalSdpSessionOptions } from './local-session.js';
 export { summarizeSdp } from './summary.js';
 export type { SdpSummary } from './summary.js';
+export {
+  CryptoAttributeError,
+  SDES_KEY_SALT_LENGTHS,
+  createCryptoAttribute,
+  parseCryptoAttribute,
+  serializeCryptoAttribute,
+} from './crypto-attribute.js';
+export type { CryptoAttribute, CryptoAttributeFailure, SdesKeyParam } from './crypto-attribute.js';

@@ -134,7 +134,9 @@ export function checkHeaderText(value: unknown, path: string, max: number): stri
 }
 
 /** `T` with every nested property and array element read-only. */
-export type DeepReadonly<T> = T extends (infer U)[]
+export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }

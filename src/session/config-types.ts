@@ -5,9 +5,11 @@
  *
  * @module
  */
+import type { ResolvedSessionTimers, SessionTimersConfig } from './session-timer-config.js';
+import type { AuthenticateConfig, CredentialsConfig } from './config-auth.js';
 
 /** SIP transports a manager can listen on. Canonical spelling is upper-case. */
-export type TransportName = 'UDP' | 'TCP';
+export type TransportName = 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
 
 /** A transport name as accepted in config: upper or lower case (at run time any letter case). */
 export type TransportNameInput = TransportName | Lowercase<TransportName>;
@@ -129,9 +131,16 @@ export interface SipConfig {
   readonly port?: number;
   /**
    * Transports to listen on, in any letter case, without duplicates. Default `['UDP', 'TCP']`.
-   * TLS and WebSocket are not available yet.
+   * `TLS` (RFC 3261 §26, `sips:`) and `WSS` need {@link SipConfig.tls}; `WS`/`WSS` are SIP over
+   * WebSocket (RFC 7118) for browser phones. See docs/secure-transports.md.
    */
   readonly transports?: readonly TransportNameInput[];
+  /** TLS certificate, key, CA and verification (for `TLS` and `WSS`). */
+  readonly tls?: TlsConfig;
+  /** WebSocket (`WS`) listener: port (default 5066, or ephemeral when `sip.port` is 0) and path. */
+  readonly ws?: WsConfig;
+  /** Secure WebSocket (`WSS`) listener: port (default 7443, or ephemeral when `sip.port` is 0) and path. */
+  readonly wss?: WsConfig;
   /**
    * What Contact, Via and SDP advertise when it differs from the bind address (behind NAT, or when
    * binding a wildcard). Default: none (the bind address is advertised).
@@ -139,7 +148,85 @@ export interface SipConfig {
   readonly publicAddress?: PublicAddressInput;
   /** Size limits for incoming messages. Defaults: 65535 octets, 256 headers, 8192-character lines. */
   readonly limits?: SipLimitsConfig;
+  /**
+   * Reliable provisional responses (RFC 3262, 100rel/PRACK). `'supported'` (default): announce
+   * `Supported: 100rel`, PRACK reliable 18x, send 18x reliably to callers that require it and 183
+   * with early media reliably to callers that support it. `'required'`: also put `Require: 100rel`
+   * in our INVITEs and send every 18x reliably to callers that support it. `'off'`: neither;
+   * INVITEs requiring 100rel get 420.
+   */
+  readonly reliableProvisional?: ReliableProvisionalMode;
+  /** Outbound proxy URI (`sip:proxy.example.com`): out-of-dialog requests get `Route: <uri;lr>` (RFC 3261 §8.1.2). */
+  readonly outboundProxy?: string;
 }
+
+/** TLS options of {@link SipConfig.tls} (RFC 3261 §26.3.1, RFC 5922). */
+export interface TlsConfig {
+  /** Port of the TLS listener, 0 to 65535. Default `sip.port + 1` (5061), or ephemeral when `sip.port` is 0. */
+  readonly port?: number;
+  /** Our certificate chain, PEM (string or Buffer). Required. */
+  readonly cert: string | Buffer;
+  /** Private key of `cert`, PEM. Required. */
+  readonly key: string | Buffer;
+  /** Certificate authorities to trust instead of Node's bundled list, PEM (one or a list). */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /**
+   * Verify the far end's certificate (the server's on our outbound connections; the client's when
+   * `requestCert` is on). Default `true`; `false` accepts any certificate: for tests only.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /** Ask connecting clients for a certificate (mutual TLS). Default `false`. */
+  readonly requestCert?: boolean;
+  /** SNI and certificate name to use when a target is a numeric address. Default: none. */
+  readonly servername?: string;
+  /** TLS handshake timeout, 100 to 600000 ms. Default `10000`. */
+  readonly handshakeTimeoutMs?: number;
+}
+
+/** WebSocket listener options of {@link SipConfig.ws} and {@link SipConfig.wss}. */
+export interface WsConfig {
+  /** Port, 0 to 65535. */
+  readonly port?: number;
+  /** HTTP path the upgrade must use, e.g. `'/sip'`. Default: any path. */
+  readonly path?: string;
+}
+
+/** Resolved {@link TlsConfig}: PEM as strings, defaults filled in. */
+export interface ResolvedTlsConfig {
+  /** Listener port; `undefined` means the default. */
+  readonly port: number | undefined;
+  /** Certificate chain, PEM. */
+  readonly cert: string;
+  /** Private key, PEM. */
+  readonly key: string;
+  /** Trusted CAs, PEM; `undefined` means Node's bundled list. */
+  readonly ca: readonly string[] | undefined;
+  /** Verify the far end's certificate. */
+  readonly rejectUnauthorized: boolean;
+  /** Ask clients for a certificate. */
+  readonly requestCert: boolean;
+  /** SNI name for numeric targets. */
+  readonly servername: string | undefined;
+  /** Handshake timeout, ms. */
+  readonly handshakeTimeoutMs: number;
+}
+
+/** Resolved {@link WsConfig}. */
+export interface ResolvedWsConfig {
+  /** Listener port; `undefined` means the default. */
+  readonly port: number | undefined;
+  /** Upgrade path; `undefined` accepts any. */
+  readonly path: string | undefined;
+}
+
+/** How reliable provisional responses are used: see {@link SipConfig.reliableProvisional}. */
+export type ReliableProvisionalMode = 'supported' | 'required' | 'off';
+
+/**
+ * How `sendDtmf` sends digits by default: `'auto'` (RFC 4733 telephone-events when negotiated, SIP
+ * INFO `application/dtmf-relay` otherwise), `'rfc4733'` or `'info'`.
+ */
+export type DtmfMethod = 'auto' | 'rfc4733' | 'info';
 
 /** Media (RTP) options. */
 export interface MediaConfig {
@@ -155,6 +242,61 @@ export interface MediaConfig {
   readonly codecs?: readonly CodecNameInput[];
   /** Packetization time in milliseconds: a multiple of 10 from 10 to 120. Default `20`. */
   readonly ptime?: number;
+  /** Default DTMF method of `sendDtmf` (see {@link DtmfMethod}). Default `'auto'`. */
+  readonly dtmfMethod?: DtmfMethod;
+  /**
+   * RTP timeout: a connected call that receives no RTP or RTCP for this long raises a
+   * `media-timeout` event (not while the call is on hold). 0 turns it off; otherwise 1000 to
+   * 3600000 ms. Default `30000`.
+   */
+  readonly rtpTimeoutMs?: number;
+  /**
+   * What an RTP timeout does besides the event: `'event'` (default) only raises it; `'hangup'`
+   * also ends the call with a BYE carrying `Reason: SIP;cause=408;text="RTP timeout"` (RFC 3326)
+   * and end reason `media-timeout`.
+   */
+  readonly rtpTimeoutAction?: RtpTimeoutAction;
+}
+
+/** What an RTP timeout does: see {@link MediaConfig.rtpTimeoutAction}. */
+export type RtpTimeoutAction = 'hangup' | 'event';
+
+/**
+ * Quality alert thresholds (see docs/observability.md). Each call's quality is sampled every
+ * `intervalMs`; a metric past its threshold raises one `quality` alert, and one recovery event
+ * once it is back inside the threshold with a margin (hysteresis).
+ */
+export interface QualityConfig {
+  /** Sampling interval, 100 to 600000 ms; 0 turns quality sampling off. Default `5000`. */
+  readonly intervalMs?: number;
+  /** Alert when the MOS estimate falls below this (1 to 4.5). Default `3.5`. */
+  readonly mosBelow?: number;
+  /** Alert when the packet loss of an interval exceeds this fraction (0 to 1). Default `0.05`. */
+  readonly lossAbove?: number;
+  /** Alert when the interarrival jitter exceeds this many ms. Default `60`. */
+  readonly jitterAboveMs?: number;
+  /** Alert when the RTCP round-trip time exceeds this many ms. Default `400`. */
+  readonly rttAboveMs?: number;
+}
+
+/** Bounds of the per-call SIP message trace returned by `session.trace()`. */
+export interface TraceConfig {
+  /** Most messages kept per call, 0 (tracing off) to 10000; the oldest are dropped. Default `200`. */
+  readonly maxMessages?: number;
+  /** Most octets of messages kept per call, 0 to 16 MiB; the oldest are dropped. Default `262144`. */
+  readonly maxBytes?: number;
+}
+
+/** Correlation ids of calls (see docs/observability.md). */
+export interface CorrelationConfig {
+  /** Makes a new id for a call that brings none. Default: 16 random URL-safe characters. */
+  readonly generate?: () => string;
+  /**
+   * SIP header that carries the id: added to every request we send in the call, and read from an
+   * incoming INVITE (whose id is then reused). `false` (the default) sends and reads no header;
+   * `'X-Correlation-ID'` is a common choice.
+   */
+  readonly header?: string | false;
 }
 
 /** Capacity limits. */
@@ -210,6 +352,18 @@ export interface SessionManagerConfig {
   readonly identity?: IdentityInput;
   /** Behaviour of `manager.close()`. */
   readonly close?: CloseConfig;
+  /** Quality alert thresholds and sampling interval. */
+  readonly quality?: QualityConfig;
+  /** Bounds of `session.trace()`. */
+  readonly trace?: TraceConfig;
+  /** Correlation id generator and header. */
+  readonly correlation?: CorrelationConfig;
+  /** RFC 4028 session timers: on by default, 1800 s asked for, 90 s accepted at least. */
+  readonly sessionTimers?: SessionTimersConfig;
+  /** Client credentials answering 401/407 challenges, per realm (RFC 3261 §22.2). */
+  readonly credentials?: readonly CredentialsConfig[];
+  /** Challenge incoming requests with digest authentication (RFC 3261 §22.1). */
+  readonly authenticate?: AuthenticateConfig;
 }
 
 /** The configuration a manager runs with: every option resolved, deeply frozen. */
@@ -233,6 +387,16 @@ export interface ResolvedConfig {
       /** Longest header line in octets. */
       readonly maxHeaderLineLength: number;
     };
+    /** RFC 3262 mode. */
+    readonly reliableProvisional: ReliableProvisionalMode;
+    /** TLS settings, when configured. */
+    readonly tls: ResolvedTlsConfig | undefined;
+    /** WS listener options, when given. */
+    readonly ws: ResolvedWsConfig | undefined;
+    /** WSS listener options, when given. */
+    readonly wss: ResolvedWsConfig | undefined;
+    /** Outbound proxy URI, if any. */
+    readonly outboundProxy?: string | undefined;
   };
   /** Resolved {@link MediaConfig}. */
   readonly media: {
@@ -242,6 +406,12 @@ export interface ResolvedConfig {
     readonly codecs: readonly CodecName[];
     /** Packet time in milliseconds. */
     readonly ptime: number;
+    /** Default DTMF method. */
+    readonly dtmfMethod: DtmfMethod;
+    /** RTP timeout, ms (0: off). */
+    readonly rtpTimeoutMs: number;
+    /** What an RTP timeout does. */
+    readonly rtpTimeoutAction: RtpTimeoutAction;
   };
   /** Resolved {@link LimitsConfig}. */
   readonly limits: {
@@ -272,6 +442,18 @@ export interface ResolvedConfig {
     /** How long `close()` waits for the far ends, ms. */
     readonly timeoutMs: number;
   };
+  /** Resolved {@link QualityConfig}. */
+  readonly quality: Required<QualityConfig>;
+  /** Resolved {@link TraceConfig}. */
+  readonly trace: Required<TraceConfig>;
+  /** Resolved {@link CorrelationConfig}. */
+  readonly correlation: Required<CorrelationConfig>;
+  /** Resolved {@link SessionTimersConfig}. */
+  readonly sessionTimers: ResolvedSessionTimers;
+  /** Client credentials (empty: none). */
+  readonly credentials?: readonly CredentialsConfig[];
+  /** Server-side authentication, if configured. */
+  readonly authenticate?: AuthenticateConfig | undefined;
 }
 
 /** Retry-After seconds used when `limits.overloadResponse` is `503` without a value. */
@@ -281,4 +463,4 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 export const SUPPORTED_CODECS: readonly CodecName[] = Object.freeze(['PCMU', 'PCMA', 'G722'] as const);
 
 /** Transports a manager can listen on. */
-export const SUPPORTED_TRANSPORTS: readonly TransportName[] = Object.freeze(['UDP', 'TCP'] as const);
+export const SUPPORTED_TRANSPORTS: readonly TransportName[] = Object.freeze(['UDP', 'TCP', 'TLS', 'WS', 'WSS'] as const);

@@ -6,6 +6,7 @@
  * @module
  */
 import { isIPv6 } from 'node:net';
+import { resolveAuthenticate, resolveCredentials, resolveOutboundProxy } from './config-auth.js';
 import {
   checkHeaderText,
   checkHost,
@@ -29,7 +30,12 @@ import type {
   TransportName,
 } from './config-types.js';
 import { ConfigError } from './errors.js';
+import { DTMF_METHODS, RELIABLE_PROVISIONAL_MODES, checkChoice } from './config-choice.js';
+import type { DtmfMethod, ReliableProvisionalMode } from './config-types.js';
+import { resolveCorrelation, resolveQuality, resolveRtpTimeout, resolveTrace } from './config-observability.js';
+import { checkTransportsHaveTls, resolveTlsConfig, resolveWsConfig } from './config-transports.js';
 import { resolveIdentity } from './identity.js';
+import { resolveSessionTimers } from './session-timer-config.js';
 import { DEFAULT_USER_AGENT } from './version.js';
 
 /** Default values of every option except `identity` (which depends on the advertised host). */
@@ -39,11 +45,13 @@ export const CONFIG_DEFAULTS = deepFreeze({
     port: 5060,
     transports: ['UDP', 'TCP'] as readonly TransportName[],
     limits: { maxMessageSize: 65535, maxHeaders: 256, maxHeaderLineLength: 8192 },
+    reliableProvisional: 'supported' as ReliableProvisionalMode,
   },
   media: {
     portRange: { min: 10000, max: 20000 } as PortRange,
     codecs: ['PCMU', 'PCMA', 'G722'] as readonly CodecName[],
     ptime: 20,
+    dtmfMethod: 'auto' as DtmfMethod,
   },
   limits: {
     maxSessions: 1000,
@@ -56,7 +64,7 @@ export const CONFIG_DEFAULTS = deepFreeze({
   close: { timeoutMs: 5000 },
 });
 
-const TOP_KEYS = ['sip', 'media', 'limits', 'timers', 'userAgent', 'identity', 'close'] as const;
+const TOP_KEYS = ['sip', 'media', 'limits', 'timers', 'userAgent', 'identity', 'close', 'sessionTimers', 'quality', 'trace', 'correlation', 'credentials', 'authenticate'] as const;
 
 /**
  * Validate a `SessionManager.new` configuration and resolve every default.
@@ -80,6 +88,12 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     userAgent: top.userAgent === undefined ? CONFIG_DEFAULTS.userAgent : checkHeaderText(top.userAgent, 'userAgent', 256),
     identity: resolveIdentity(top.identity, advertised),
     close: resolveClose(top.close),
+    quality: resolveQuality(top.quality),
+    trace: resolveTrace(top.trace),
+    correlation: resolveCorrelation(top.correlation),
+    sessionTimers: resolveSessionTimers(top.sessionTimers),
+    ...(top.credentials !== undefined ? { credentials: resolveCredentials(top.credentials) } : {}),
+    ...(top.authenticate !== undefined ? { authenticate: resolveAuthenticate(top.authenticate) } : {}),
   };
   return deepFreeze(resolved);
 }
@@ -89,19 +103,27 @@ function section(value: unknown, path: string, keys: readonly string[]): Record<
 }
 
 function resolveSip(value: unknown): ResolvedConfig['sip'] {
-  const s = section(value, 'sip', ['host', 'port', 'transports', 'publicAddress', 'limits']);
+  const s = section(value, 'sip', ['host', 'port', 'transports', 'publicAddress', 'limits', 'reliableProvisional', 'outboundProxy', 'tls', 'ws', 'wss']);
   const d = CONFIG_DEFAULTS.sip;
   const l = section(s.limits, 'sip.limits', ['maxMessageSize', 'maxHeaders', 'maxHeaderLineLength']);
+  const transports = s.transports === undefined ? [...d.transports] : resolveTransports(s.transports);
+  const tls = resolveTlsConfig(s.tls);
+  checkTransportsHaveTls(transports, tls);
   return {
     host: s.host === undefined ? d.host : checkHost(s.host, 'sip.host'),
     port: s.port === undefined ? d.port : checkInteger(s.port, 'sip.port', 0, 65535),
-    transports: s.transports === undefined ? [...d.transports] : resolveTransports(s.transports),
+    transports,
     publicAddress: s.publicAddress === undefined ? undefined : resolvePublicAddress(s.publicAddress),
     limits: {
       maxMessageSize: opt(l.maxMessageSize, 'sip.limits.maxMessageSize', 1024, 16 * 1024 * 1024, d.limits.maxMessageSize),
       maxHeaders: opt(l.maxHeaders, 'sip.limits.maxHeaders', 16, 10000, d.limits.maxHeaders),
       maxHeaderLineLength: opt(l.maxHeaderLineLength, 'sip.limits.maxHeaderLineLength', 256, 1024 * 1024, d.limits.maxHeaderLineLength),
     },
+    reliableProvisional: checkChoice(s.reliableProvisional, 'sip.reliableProvisional', RELIABLE_PROVISIONAL_MODES, d.reliableProvisional),
+    tls,
+    ws: resolveWsConfig(s.ws, 'sip.ws'),
+    wss: resolveWsConfig(s.wss, 'sip.wss'),
+    ...(s.outboundProxy !== undefined ? { outboundProxy: resolveOutboundProxy(s.outboundProxy) } : {}),
   };
 }
 
@@ -133,9 +155,7 @@ function resolveNames<T extends string>(
 }
 
 function resolveTransports(value: unknown): TransportName[] {
-  return resolveNames(value, 'sip.transports', SUPPORTED_TRANSPORTS, (name) =>
-    /^(tls|wss?)$/i.test(name) ? `${name.toUpperCase()} is not supported yet (use UDP and/or TCP)` : undefined,
-  );
+  return resolveNames(value, 'sip.transports', SUPPORTED_TRANSPORTS, () => undefined);
 }
 
 function resolvePublicAddress(value: unknown): PublicAddress {
@@ -171,7 +191,7 @@ function resolvePublicAddress(value: unknown): PublicAddress {
 }
 
 function resolveMedia(value: unknown): ResolvedConfig['media'] {
-  const m = section(value, 'media', ['portRange', 'codecs', 'ptime']);
+  const m = section(value, 'media', ['portRange', 'codecs', 'ptime', 'dtmfMethod', 'rtpTimeoutMs', 'rtpTimeoutAction']);
   const d = CONFIG_DEFAULTS.media;
   let ptime = d.ptime;
   if (m.ptime !== undefined) {
@@ -184,6 +204,8 @@ function resolveMedia(value: unknown): ResolvedConfig['media'] {
       /^telephone-event$/i.test(name) ? 'telephone-event is always offered; list audio codecs only' : undefined,
     ),
     ptime,
+    dtmfMethod: checkChoice(m.dtmfMethod, 'media.dtmfMethod', DTMF_METHODS, d.dtmfMethod),
+    ...resolveRtpTimeout(m),
   };
 }
 

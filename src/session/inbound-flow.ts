@@ -15,9 +15,12 @@ import type { EndReason } from './end-reason.js';
 import { SessionStateError } from './errors.js';
 import { MediaPipeline } from './media-pipeline.js';
 import { codecCapabilities } from './session-context.js';
+import { withHeaders } from './session-timer-rules.js';
 import type { SessionControl } from './session-control.js';
 import { SessionState } from './session-state.js';
 import type { AnswerOptions, ResponseHeadersOptions } from './session-types.js';
+import type { AudioSource } from '../media/index.js';
+import { sendEarlyMedia, sendProvisional } from './early-media.js';
 
 /** The incoming half of a {@link Session}. @internal */
 export class InboundFlow {
@@ -46,6 +49,15 @@ export class InboundFlow {
         await control.finish('cancelled', { status: 487 });
       });
     });
+    invite.on('prack-timeout', () => {
+      // RFC 3262 §3: no PRACK for a reliable 18x; the dialog layer answered 504.
+      this.#decided = true;
+      control.post(async () => {
+        if (control.machine.isEnding) return;
+        control.beginEnding('timeout', { status: 504 });
+        await control.finish('timeout', { status: 504 });
+      });
+    });
   }
 
   /** Summary of the offer, once checked. */
@@ -68,6 +80,9 @@ export class InboundFlow {
     return c.enqueue(async () => {
       if (c.machine.isEnding) return false;
       c.machine.transition(SessionState.Ringing, 'invite-received');
+      // RFC 4028 §9: a Session-Expires below our Min-SE gets 422 with our Min-SE.
+      const minSE = c.callControl.tooSmall(this.invite.request);
+      if (minSE !== undefined) return this.#refuse(422, 'rejected', undefined, 'Session Interval Too Small', minSE);
       if (this.offer !== undefined) {
         try {
           this.#summary = summarizeSdp(this.offer);
@@ -79,7 +94,7 @@ export class InboundFlow {
       try {
         const ports = await c.ctx.ports.allocate();
         media = new MediaPipeline({
-          ports, ptime: c.ctx.config.media.ptime, clock: c.ctx.clock, label: c.id,
+          ports, ptime: c.ctx.config.media.ptime, clock: c.ctx.clock, label: c.label ?? c.id,
           ...(c.ctx.rtcpIntervalMs !== undefined ? { rtcpIntervalMs: c.ctx.rtcpIntervalMs } : {}),
         });
       } catch (err) {
@@ -100,9 +115,11 @@ export class InboundFlow {
     });
   }
 
-  async #refuse(status: number, reason: EndReason, error: unknown, phrase?: string): Promise<false> {
+  async #refuse(status: number, reason: EndReason, error: unknown, phrase?: string, headers?: Record<string, string>): Promise<false> {
     this.#decided = true;
-    if (this.invite.state === 'pending') this.invite.reject(status, phrase === undefined ? {} : { reason: phrase });
+    if (this.invite.state === 'pending') {
+      this.invite.reject(status, { ...(phrase === undefined ? {} : { reason: phrase }), ...(headers === undefined ? {} : { headers }) });
+    }
     this.#c.beginEnding(reason, { status, error });
     await this.#c.finish(reason, { status, error });
     return false;
@@ -143,9 +160,13 @@ export class InboundFlow {
         body = c.local.createOffer({ address: c.ctx.sdpAddress, port: media.localRtpPort, codecs: this.#caps, ptime: c.ctx.config.media.ptime });
         this.#ourOffer = body;
       }
+      // RFC 3262 §3: no 2xx while a reliable 18x carrying SDP waits for its PRACK.
+      await this.invite.offerSettled();
+      this.#assertPending('answer');
       let dialog: Dialog;
       try {
-        dialog = this.invite.accept({ body, ...(options.headers !== undefined ? { headers: options.headers } : {}) });
+        const headers = withHeaders(options.headers, c.callControl.acceptHeaders(this.invite.request));
+        dialog = this.invite.accept({ body, ...(headers !== undefined ? { headers } : {}) });
       } catch (err) {
         // The INVITE cannot become a dialog (e.g. a header the checks let through): a 500, never a call stuck ringing.
         await this.#refuse(500, 'error', err);
@@ -229,7 +250,17 @@ export class InboundFlow {
     const c = this.#c;
     return c.enqueue(() => {
       this.#assertPending('ring');
-      this.invite.provisional(status, options.headers !== undefined ? { headers: options.headers } : {});
+      sendProvisional(c, this.invite, status, options.headers !== undefined ? { headers: options.headers } : {});
+    });
+  }
+
+  /** 183 with the SDP answer, media started, `source` played before the answer (early media). */
+  earlyMedia(source: AudioSource, options: ResponseHeadersOptions): Promise<void> {
+    const c = this.#c;
+    return c.enqueue(async () => {
+      this.#assertPending('ring');
+      if (this.decided) throw new SessionStateError('ring', c.machine.state, 'Cannot send early media: the call was already decided');
+      await sendEarlyMedia(c, this.invite, this.#answer, source, options);
     });
   }
 

@@ -9,12 +9,15 @@
 import createDebug from 'debug';
 import { FramePacer, RtpSession, createCodec } from '../media/index.js';
 import type {
-  AudioCodec, AudioSink, AudioSource, DtmfDigitEvent, PortPair, RtpCodec, RtpSessionStats, SendDtmfOptions,
+  AudioCodec, AudioSink, AudioSource, DtmfDigitEvent, PortPair, RtpSessionStats, SendDtmfOptions,
 } from '../media/index.js';
 import type { NegotiatedMedia } from '../sdp/index.js';
 import { InvalidStateError, TypedEmitter } from '../util/index.js';
 import type { Clock, SiplineError } from '../util/index.js';
+import { MediaTap } from './media-tap.js';
+import { canSend } from '../sdp/index.js';
 import { ReservedPorts } from './reserved-ports.js';
+import { SwitchableRtpCodec } from './switchable-codec.js';
 
 const debug = createDebug('sipline:session');
 
@@ -73,17 +76,6 @@ function silence(samples: number): Int16Array {
   return s;
 }
 
-/** An {@link RtpCodec} with the negotiated payload type over a media-engine codec. */
-function rtpCodecOf(codec: AudioCodec, payloadType: number): RtpCodec {
-  return {
-    payloadType,
-    rtpClockRate: codec.rtpClockRate,
-    sampleRate: codec.sampleRate,
-    name: codec.name,
-    encode: (pcm) => codec.encode(pcm),
-    decode: (payload) => codec.decode(payload),
-  };
-}
 
 /**
  * One session's media: reserved ports until {@link MediaPipeline.start}, then RTP both ways.
@@ -99,12 +91,24 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
   readonly #sinks = new Set<AudioSink>();
   #rtp: RtpSession | undefined;
   #codec: AudioCodec | undefined;
+  /** The codec the RTP session runs with; replaceable by a re-INVITE (see media-update.ts). */
+  #rtpCodec: SwitchableRtpCodec | undefined;
+  /** False while the negotiated direction forbids sending (held by the far end, inactive). */
+  #sending = true;
+  /** Muted: silence goes out instead of what plays. */
+  #muted = false;
   #pacer: FramePacer | undefined;
   #playing: Playing | undefined;
   #info: MediaInfo | undefined;
   #starting: Promise<MediaInfo> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Raw RTP access for bridges (see media-tap.ts). @internal */
+  readonly tap = new MediaTap();
+  readonly #onAudio = (pcm: Int16Array): void => {
+    const codec = this.#codec;
+    if (codec !== undefined) this.#deliver(pcm, codec.sampleRate);
+  };
 
   /** @param options - reserved ports, ptime, clock */
   constructor(options: MediaPipelineOptions) {
@@ -170,7 +174,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
     const codec = createCodec(media.codec.name);
     const remote = usableRemote(media);
     const rtp = await RtpSession.create({
-      codec: rtpCodecOf(codec, media.codec.payloadType),
+      codec: (this.#rtpCodec = new SwitchableRtpCodec(codec, media.codec.payloadType)),
       ports: new ReservedPorts(this.#ports),
       rtcpMux: media.rtcpMux,
       ...(remote ? { remote: { address: media.remoteAddress, rtpPort: media.remotePort, rtcpPort: media.remoteRtcpPort } } : {}),
@@ -180,7 +184,8 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
     });
     this.#rtp = rtp;
     this.#codec = codec;
-    rtp.on('audio', (pcm) => this.#deliver(pcm, codec.sampleRate));
+    this.#sending = canSend(media.direction);
+    this.#syncDecoding();
     rtp.on('dtmf', (event) => this.safeEmit('dtmf', event));
     rtp.on('error', (err) => this.safeEmit('error', err));
     if (this.#closed) {
@@ -198,6 +203,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
       local: Object.freeze({ address: this.#ports.address, port: this.#ports.rtpPort }),
     });
     this.#info = info;
+    this.tap.attach(rtp, codec, media.codec.payloadType, media.telephoneEvent?.payloadType, () => this.#sending);
     debug('%s: media started, %s to %s:%d', this.#label, codec.name, media.remoteAddress, media.remotePort);
     return info;
   }
@@ -213,7 +219,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
   }
 
   #tick(rtp: RtpSession, frameSamples: number, sampleRate: number): void {
-    if (rtp.closed) return;
+    if (rtp.closed || this.tap.pacerSuspended) return;
     let frame: Int16Array | null = null;
     const playing = this.#playing;
     if (playing !== undefined) {
@@ -225,7 +231,8 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
       }
       if (frame === null) this.#endPlayback(playing);
     }
-    rtp.sendFrame(frame ?? silence(frameSamples));
+    if (!this.#sending) return;
+    rtp.sendFrame(this.#muted ? silence(frameSamples) : frame ?? silence(frameSamples));
   }
 
   #deliver(pcm: Int16Array, sampleRate: number): void {
@@ -235,6 +242,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
       } catch (err) {
         debug('%s: audio sink threw, detached: %O', this.#label, err);
         this.#sinks.delete(sink);
+        this.#syncDecoding();
         void sink.close().catch(() => undefined);
       }
     }
@@ -273,11 +281,22 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
   addSink(sink: AudioSink): void {
     if (this.#closed) throw new InvalidStateError('record on closed media');
     this.#sinks.add(sink);
+    this.#syncDecoding();
+  }
+
+  /** Decode received audio only while a sink wants it (a relayed call decodes nothing). */
+  #syncDecoding(): void {
+    const rtp = this.#rtp;
+    if (rtp === undefined) return;
+    const decoding = rtp.listenerCount('audio') > 0;
+    if (this.#sinks.size > 0 && !decoding) rtp.on('audio', this.#onAudio);
+    else if (this.#sinks.size === 0 && decoding) rtp.off('audio', this.#onAudio);
   }
 
   /** Stop delivering to `sink` and close it. Does nothing for a sink not attached. */
   async removeSink(sink: AudioSink): Promise<void> {
     if (!this.#sinks.delete(sink)) return;
+    this.#syncDecoding();
     await sink.close();
   }
 
@@ -289,6 +308,62 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
     const rtp = this.#rtp;
     if (rtp === undefined || this.#closed) return Promise.reject(new InvalidStateError('sendDtmf: media is not running'));
     return rtp.sendDtmf(digits, options);
+  }
+
+  /** True while muted: silence is sent instead of what plays (no renegotiation). */
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  /** Send silence instead of what plays (`true`), or the audio again (`false`). */
+  setMuted(muted: boolean): void {
+    this.#muted = muted;
+  }
+
+  /** True while the negotiated direction lets us send RTP. */
+  get sending(): boolean {
+    return this.#sending;
+  }
+
+  /**
+   * Apply the result of a new offer/answer exchange to the running media (RFC 3264 §8): the
+   * remote address and port, the direction (RTP sending stops while the far end does not want
+   * it, and restarts), and the codec when it changed. Before media started, it starts it.
+   * @returns false (nothing changed) when the new codec cannot replace the running one in place
+   *   (a different sample rate); check first with {@link MediaPipeline.canSwitchCodec}
+   * @throws InvalidStateError after close
+   */
+  async update(media: NegotiatedMedia): Promise<boolean> {
+    if (this.#closed) throw new InvalidStateError('update on closed media');
+    if (this.#starting === undefined) {
+      await this.start(media);
+      return true;
+    }
+    const info = await this.#starting;
+    const rtpCodec = this.#rtpCodec;
+    let next = this.#updateRemote(media, this.#info ?? info);
+    if (rtpCodec !== undefined && (media.codec.payloadType !== rtpCodec.payloadType || media.codec.name.toUpperCase() !== rtpCodec.name.toUpperCase())) {
+      const codec = createCodec(media.codec.name);
+      if (!rtpCodec.switchTo(codec, media.codec.payloadType)) return false;
+      this.#codec = codec;
+      this.tap.retune(codec, media.codec.payloadType);
+      next = Object.freeze({ ...next, codec: codec.name, payloadType: media.codec.payloadType });
+      debug('%s: codec switched to %s/%d', this.#label, codec.name, media.codec.payloadType);
+    }
+    this.#info = next;
+    this.#sending = canSend(media.direction);
+    return true;
+  }
+
+  /** True when media may switch to codec `name` in place (not started yet, or the same rates). */
+  canSwitchCodec(name: string): boolean {
+    const rtpCodec = this.#rtpCodec;
+    if (rtpCodec === undefined) return true;
+    try {
+      return rtpCodec.compatible(createCodec(name));
+    } catch {
+      return false;
+    }
   }
 
   /** RTP statistics and MOS, or `undefined` before media started. */
@@ -311,6 +386,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
   async #close(): Promise<void> {
     this.#closed = true;
     this.#pacer?.stop();
+    this.tap.detach();
     this.stopPlayback();
     try {
       await this.#starting;

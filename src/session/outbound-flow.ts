@@ -19,6 +19,8 @@ import { codecCapabilities, identityOf } from './session-context.js';
 import type { SessionControl } from './session-control.js';
 
 import { SessionState } from './session-state.js';
+import { isReliableProvisional } from './early-media.js';
+import { withHeaders } from './session-timer-rules.js';
 import type { OutboundCallOptions } from './session-types.js';
 
 /**
@@ -29,6 +31,22 @@ import type { OutboundCallOptions } from './session-types.js';
 export function failureReason(res: SipResponse, fromWire: boolean): EndReason {
   if (res.status === 503 && !fromWire) return 'transport-error';
   return endReasonFromStatus(res.status);
+}
+
+/** The INVITE's extra headers, plus `Require: 100rel` when `sip.reliableProvisional` is `required` (RFC 3262 §4). */
+function requireHeaders(mode: string, headers: OutboundCallOptions['headers']): { headers?: OutboundCallOptions['headers'] } {
+  if (mode !== 'required') return headers !== undefined ? { headers } : {};
+  const lines = headers === undefined ? [] : Array.isArray(headers)
+    ? [...(headers as readonly { name: string; value: string }[])]
+    : Object.entries(headers as Record<string, string | readonly string[]>).flatMap(([name, v]) =>
+      (typeof v === 'string' ? [v] : [...v]).map((value) => ({ name, value })));
+  return { headers: [...lines, { name: 'Require', value: '100rel' }] };
+}
+
+/** RFC 4028 §7.1: the session-timer headers added to the INVITE's. */
+function timerHeaders(h: { headers?: OutboundCallOptions['headers'] }, extra: Record<string, string>): { headers?: OutboundCallOptions['headers'] } {
+  const headers = withHeaders(h.headers, extra);
+  return headers === undefined ? {} : { headers };
 }
 
 /** The outgoing half of a {@link Session}. @internal */
@@ -70,7 +88,7 @@ export class OutboundFlow {
       try {
         const ports = await c.ctx.ports.allocate();
         media = new MediaPipeline({
-          ports, ptime: config.media.ptime, clock, label: c.id,
+          ports, ptime: config.media.ptime, clock, label: c.label ?? c.id,
           ...(c.ctx.rtcpIntervalMs !== undefined ? { rtcpIntervalMs: c.ctx.rtcpIntervalMs } : {}),
         });
       } catch (err) {
@@ -90,7 +108,7 @@ export class OutboundFlow {
           body: offer,
           ...(o.from !== undefined ? { from: o.from } : {}),
           ...(o.to !== undefined ? { to: o.to } : {}),
-          ...(o.headers !== undefined ? { headers: o.headers } : {}),
+          ...(timerHeaders(requireHeaders(config.sip.reliableProvisional, o.headers), c.callControl.inviteHeaders())),
         });
       } catch (err) {
         return this.#fail('error', err);
@@ -134,6 +152,7 @@ export class OutboundFlow {
       try {
         this.#early = applyAnswer(this.#offer, res.body.toString('utf8'));
         await c.startMedia(this.#early);
+        c.emitEarlyMedia(Object.freeze({ status: res.status, reliable: isReliableProvisional(res) }));
       } catch (err) {
         c.report(err);
       }
@@ -171,6 +190,7 @@ export class OutboundFlow {
       await c.finish('error', { error: err });
       return;
     }
+    c.callControl.answeredOutgoing(res);
     // Media first, so that media operations work as soon as answered() resolves.
     if (!c.machine.isEnding) c.connected(res.status);
   }
@@ -179,10 +199,36 @@ export class OutboundFlow {
     const c = this.#c;
     this.#clearRing();
     if (c.machine.isTerminated) return;
+    if (await this.#retry422(res)) return;
     const reason = c.machine.endReason ?? failureReason(res, c.ctx.fromWire(res));
     const status = res.status >= 300 ? res.status : undefined;
     c.beginEnding(reason, status === undefined ? {} : { status });
     await c.finish(reason, status === undefined ? {} : { status });
+  }
+
+  /** RFC 4028 §7.4: after 422, the INVITE again (same Call-ID and offer) with the larger Min-SE. */
+  async #retry422(res: SipResponse): Promise<boolean> {
+    const c = this.#c;
+    if (res.status !== 422 || c.machine.isEnding || this.#offer === undefined || !c.callControl.retryAfter422(res)) return false;
+    const o = this.#options;
+    try {
+      const invite = await c.ctx.core.invite({
+        target: o.target,
+        callId: c.callId,
+        body: this.#offer,
+        ...(o.from !== undefined ? { from: o.from } : {}),
+        ...(o.to !== undefined ? { to: o.to } : {}),
+        ...(timerHeaders(requireHeaders(c.ctx.config.sip.reliableProvisional, o.headers), c.callControl.inviteHeaders())),
+      });
+      this.#invite = invite;
+      invite.on('progress', (r) => c.post(() => this.#onProgress(r)));
+      invite.on('accepted', (dialog, r) => c.post(() => this.#onAccepted(dialog, r)));
+      invite.on('failed', (r) => c.post(() => this.#onFailed(r)));
+      return true;
+    } catch (err) {
+      c.report(err);
+      return false;
+    }
   }
 
   /**

@@ -9,8 +9,10 @@ import type { PortAllocator } from '../media/index.js';
 import { DEFAULT_CODECS, TELEPHONE_EVENT } from '../sdp/index.js';
 import type { CodecCapability } from '../sdp/index.js';
 import type { Clock } from '../util/index.js';
+import type { SipMessageRouter } from './call-trace.js';
 import type { CodecName, ResolvedConfig } from './config-types.js';
 import type { SessionIdentity } from './session-types.js';
+import type { TransferPort } from './session-transfer.js';
 
 /**
  * The engine seen from a session. @internal
@@ -36,6 +38,10 @@ export interface SessionContext {
   fromWire(response: object): boolean;
   /** An error the application should hear about (a throwing handler, a failed media start). */
   report(error: unknown, session: object): void;
+  /** Routes SIP messages to the calls' traces and adds correlation headers (call-trace.ts). */
+  readonly sipTap?: SipMessageRouter;
+  /** Transfer services (incoming REFER decisions, new calls); absent: REFER gets 501. */
+  readonly transfers?: TransferPort;
 }
 
 /**

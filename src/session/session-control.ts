@@ -6,10 +6,11 @@
  */
 import type { Dialog, TerminationReason } from '../dialog/index.js';
 import type { LocalSdpSession, NegotiatedMedia } from '../sdp/index.js';
+import type { CallControl } from './call-control.js';
 import type { EndReason } from './end-reason.js';
 import type { MediaPipeline } from './media-pipeline.js';
 import type { SessionContext } from './session-context.js';
-import type { SessionIdentity } from './session-types.js';
+import type { SessionEarlyMediaEvent, SessionIdentity } from './session-types.js';
 import type { SessionStateMachine } from './state-machine.js';
 
 /** Details of an ending: the status and error behind it. */
@@ -24,6 +25,8 @@ export interface EndDetails {
 export interface SessionControl {
   readonly id: string;
   readonly callId: string;
+  /** Prefix of the session's debug lines: `<id> [<correlation id>]`. */
+  readonly label?: string;
   readonly ctx: SessionContext;
   readonly machine: SessionStateMachine;
   readonly local: LocalSdpSession;
@@ -45,6 +48,10 @@ export interface SessionControl {
   /** Release everything, move to `terminated`, emit `ended`. Idempotent. */
   finish(reason: EndReason, details?: EndDetails): Promise<void>;
   emitProgress(status: number, reason: string): void;
+  /** Hold, resume, mute, remote re-offers and session timers of the session (call-control.ts). */
+  readonly callControl: CallControl;
+  /** Early media started (outbound: a 18x carried the answer). */
+  emitEarlyMedia(event: SessionEarlyMediaEvent): void;
   /** Report an error to the engine (and the application). */
   report(error: unknown): void;
   /** Hang up with a reason, as `Session.terminate`. */

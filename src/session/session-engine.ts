@@ -9,13 +9,17 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import createDebug from 'debug';
 import PQueue from 'p-queue';
-import { UserAgentCore } from '../dialog/index.js';
+import { DEFAULT_ALLOWED_METHODS, UacAuthenticator, UserAgentCore } from '../dialog/index.js';
+import { createAuthGuard } from './auth-guard.js';
+import { EngineHooks } from './engine-hooks.js';
+import { RegistrationAgent, type RegistrationOptions } from './registration-agent.js';
+import { resolveCallTarget, unregisterAll } from './engine-registration.js';
 import type { IncomingInvite } from '../dialog/index.js';
 import { PortAllocator } from '../media/index.js';
 import { NameAddr, SipUri, newCallId } from '../sip/index.js';
 import { TransactionLayer } from '../transaction/index.js';
 import { TransportLayer } from '../transport/index.js';
-import type { InboundMessage, TransportProtocol } from '../transport/index.js';
+import type { InboundMessage, TransportLayerOptions, TransportProtocol } from '../transport/index.js';
 import { InvalidArgumentError, InvalidStateError, TypedEmitter, systemClock } from '../util/index.js';
 import type { Clock, TimerHandle } from '../util/index.js';
 import type { ResolvedConfig } from './config-types.js';
@@ -25,7 +29,11 @@ import type { EndReason } from './end-reason.js';
 import { CallFailedError } from './errors.js';
 import { identityOf } from './session-context.js';
 import type { SessionContext } from './session-context.js';
+import { DTMF_INFO_TYPES } from './dtmf-info.js';
 import { Session } from './session.js';
+import { SipMessageRouter, TracingTransport } from './call-trace.js';
+import { TransferCoordinator } from './transfer-coordinator.js';
+import { endReasonFromStatus } from './end-reason.js';
 import type { OutboundCallOptions, SessionEnd, SessionIdentity } from './session-types.js';
 
 const debug = createDebug('sipline:session');
@@ -84,6 +92,27 @@ async function numericHost(host: string): Promise<string> {
   return (await lookup(host)).address;
 }
 
+/** `sip.tls`, `sip.ws` and `sip.wss` as transport options (RFC 3261 §26, RFC 7118). */
+function transportSecurityOptions(config: ResolvedConfig): Pick<TransportLayerOptions, 'tls' | 'ws' | 'wss'> {
+  const { tls, ws, wss } = config.sip;
+  const listen = (w: typeof ws): { port?: number; path?: string } => ({
+    ...(w?.port !== undefined ? { port: w.port } : {}), ...(w?.path !== undefined ? { path: w.path } : {}),
+  });
+  return {
+    ...(tls !== undefined ? {
+      tls: {
+        cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, requestCert: tls.requestCert,
+        handshakeTimeoutMs: tls.handshakeTimeoutMs,
+        ...(tls.port !== undefined ? { port: tls.port } : {}),
+        ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+        ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+      },
+    } : {}),
+    ws: listen(ws),
+    wss: listen(wss),
+  };
+}
+
 /**
  * The engine behind a session manager. {@link SessionEngine.start} opens the transports;
  * {@link SessionEngine.call} starts outgoing calls; incoming ones go to the handler set with
@@ -102,6 +131,12 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
   readonly core: UserAgentCore;
   /** The RTP port allocator over `media.portRange`. */
   readonly ports: PortAllocator;
+  /** Call transfer: decisions on incoming REFERs, calls placed for them, Replaces (RFC 3515, RFC 3891). */
+  readonly transfers: TransferCoordinator;
+  /** Extension points for `sipline/advanced` services: request routes, call-target resolution. */
+  readonly hooks = new EngineHooks();
+  /** Live registrations made with {@link SessionEngine.register}. */
+  readonly #registrations = new Set<RegistrationAgent>();
   readonly #clock: Clock;
   readonly #sessions = new Map<string, Session>();
   readonly #counters = new CounterSet();
@@ -114,7 +149,7 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
 
   private constructor(
     config: ResolvedConfig,
-    stack: { transport: TransportLayer; transactions: TransactionLayer; core: UserAgentCore; ports: PortAllocator; wire: WireWatch },
+    stack: { transport: TransportLayer; transactions: TransactionLayer; core: UserAgentCore; ports: PortAllocator; wire: WireWatch; sipTap?: SipMessageRouter },
     options: SessionEngineOptions,
     sdpAddress: string,
   ) {
@@ -130,6 +165,11 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
     this.#autoRing = options.autoRing ?? true;
     this.#setups = new PQueue({ concurrency: config.limits.maxOutgoingSetups });
     this.setListenerErrorHandler((err, event) => debug('engine %s listener threw: %O', event, err));
+    this.transfers = new TransferCoordinator({ core: this.core, call: (o) => this.call(o), sessions: () => this.sessions() });
+    this.core.setRequestHandler((request) => { if (!this.hooks.dispatch(request)) this.transfers.outOfDialog(request); });
+    if (config.authenticate !== undefined) {
+      this.core.setRequestGuard(createAuthGuard(config.authenticate, (m) => this.hooks.authenticatesItself(m)));
+    }
     this.#ctx = {
       config,
       clock: this.#clock,
@@ -141,6 +181,8 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
       onEnded: (s, end) => this.#ended(s as Session, end.reason as EndReason, end.connected),
       report: (err, s) => this.#report(err, s as Session),
       fromWire: (res) => this.#wire.responses.has(res),
+      ...(stack.sipTap === undefined ? {} : { sipTap: stack.sipTap }),
+      transfers: this.transfers,
     };
     this.core.setInviteHandler((invite) => this.#onInvite(invite));
   }
@@ -161,13 +203,18 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
       ...(pub !== undefined ? { publicAddress: pub.port === undefined ? pub.address : { address: pub.address, port: pub.port } } : {}),
       limits: config.sip.limits,
       clock,
+      ...transportSecurityOptions(config),
     });
     // Registered before the transaction layer's listener, so it sees each response first.
     const wire = watchWire();
     transport.on('message', wire.listener);
+    // Per-call SIP traces and correlation headers (call-trace.ts): sees every message in and out.
+    const sipTap = new SipMessageRouter();
+    transport.on('message', sipTap.inbound);
+    const tapped = new TracingTransport(transport, sipTap);
     try {
       const overload = config.limits.overloadResponse;
-      const transactions = new TransactionLayer(transport, {
+      const transactions = new TransactionLayer(tapped, {
         timers: config.timers,
         clock,
         maxTransactions: config.limits.maxTransactions,
@@ -176,14 +223,20 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
       const id = config.identity;
       const core = new UserAgentCore({
         transactions,
-        transport,
+        allowedMethods: [...DEFAULT_ALLOWED_METHODS, 'REGISTER'],
+        ...(config.credentials !== undefined && config.credentials.length > 0 ? { auth: new UacAuthenticator(config.credentials) } : {}),
+        ...(config.sip.outboundProxy !== undefined ? { outboundProxy: config.sip.outboundProxy } : {}),
+        transport: tapped,
         userAgent: config.userAgent,
         clock,
+        // RFC 3262 (100rel) and INFO DTMF bodies (application/dtmf-relay, application/dtmf).
+        supported: [...(config.sip.reliableProvisional === 'off' ? [] : ['100rel']), ...(config.sessionTimers.enabled ? ['timer'] : [])],
+        accept: ['application/sdp', ...DTMF_INFO_TYPES, 'message/sipfrag'],
         ...(id.isDefault ? {} : { identity: new NameAddr(SipUri.parse(id.uri), id.displayName) }),
       });
       const ports = new PortAllocator({ min: config.media.portRange.min, max: config.media.portRange.max, address: host });
       const advertised = pub !== undefined && isIP(pub.address) !== 0 ? pub.address : WILDCARDS.has(host) ? '127.0.0.1' : host;
-      return new SessionEngine(config, { transport, transactions, core, ports, wire }, options, advertised);
+      return new SessionEngine(config, { transport, transactions, core, ports, wire, sipTap }, options, advertised);
     } catch (err) {
       await transport.close();
       throw err;
@@ -245,7 +298,14 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
       this.#counters.countFailure('overloaded');
       return;
     }
+    // RFC 3891 §3: an INVITE with Replaces takes the place of a call of ours, or is refused.
+    const replaced = this.transfers.screenInvite(invite);
+    if (replaced !== undefined && !(replaced instanceof Session)) {
+      this.#counters.countFailure(endReasonFromStatus(replaced.status));
+      return;
+    }
     const session = Session.incoming(this.#ctx, invite);
+    if (replaced !== undefined) this.transfers.bindReplacement(session, replaced);
     this.#register(session);
     void this.#offer(session);
   }
@@ -290,6 +350,7 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
    */
   async call(options: OutboundCallOptions): Promise<Session> {
     if (this.closed) throw new InvalidStateError('call: the session engine is closed');
+    options = await resolveCallTarget(this.hooks, options);
     const { local, remote } = this.#parties(options);
     this.#counters.callsOut++;
     if (this.#sessions.size >= this.config.limits.maxSessions) {
@@ -326,6 +387,25 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
       : { uri: id.isDefault ? `sip:sipline@${this.transport.contactAddress('UDP').address}` : id.uri, displayName: id.displayName };
     const remote = o.to !== undefined ? identityOf(parse(o.to, 'to')) : identityOf(new NameAddr(target));
     return { local, remote };
+  }
+
+  /**
+   * Register a contact of this engine to an address-of-record (RFC 3261 §10.2); refreshed until
+   * `unregister()` or {@link SessionEngine.close}.
+   * @throws InvalidStateError when the engine is closed
+   * @throws InvalidArgumentError for a bad option
+   */
+  register(options: RegistrationOptions): RegistrationAgent {
+    if (this.closed) throw new InvalidStateError('register: the session engine is closed');
+    const agent = new RegistrationAgent({ core: this.core, clock: this.#clock, contactUri: (u, p) => this.uriFor(u, p) }, options);
+    this.#registrations.add(agent);
+    agent.once('unregistered', () => this.#registrations.delete(agent));
+    return agent;
+  }
+
+  /** Live registrations. */
+  registrations(): RegistrationAgent[] {
+    return [...this.#registrations];
   }
 
   // --------------------------------------------------------------- registry
@@ -372,11 +452,17 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
     if (timer !== undefined) this.#clock.clearTimeout(timer);
     await Promise.all(this.sessions().map((s) => s.forceEnd('manager-closed')));
     await this.#setups.onIdle();
+    await unregisterAll(this.registrations(), this.#clock, Math.min(2000, this.config.close.timeoutMs));
     this.core.close();
     // Let the BYEs the core may have sent leave before the sockets close.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.transactions.close();
     this.transport.off('message', this.#wire.listener);
+    const sipTap = this.#ctx.sipTap;
+    if (sipTap !== undefined) {
+      this.transport.off('message', sipTap.inbound);
+      sipTap.clear();
+    }
     await this.transport.close();
     debug('closed');
   }

@@ -9,6 +9,9 @@ import type { SipUri } from '../sip/index.js';
 import type { CodecName } from './config-types.js';
 import type { EndReason } from './end-reason.js';
 import type { SessionStateChange } from './state-machine.js';
+import type { QualityEvent } from './quality-monitor.js';
+import type { MediaTimeoutEvent } from './rtp-timeout.js';
+import type { TransferProgressEvent } from './transfer-types.js';
 
 /** Which side started the call: `inbound` (we received the INVITE) or `outbound` (we sent it). */
 export type SessionDirection = 'inbound' | 'outbound';
@@ -41,12 +44,40 @@ export interface SessionMediaEvent {
   readonly remote: { readonly address: string; readonly port: number };
 }
 
-/** A DTMF digit received as an RFC 4733 telephone-event. */
+/** A DTMF digit received as an RFC 4733 telephone-event or in a SIP INFO request. */
 export interface SessionDtmfEvent {
   /** `0`-`9`, `*`, `#`, `A`-`D`. */
   readonly digit: string;
-  /** Duration of the key press, ms. */
+  /** Duration of the key press, ms (0 when an INFO body gave none). */
   readonly duration: number;
+  /** What carried it: RTP telephone-events (RFC 4733) or SIP INFO (`application/dtmf-relay`, `application/dtmf`). */
+  readonly method: 'rfc4733' | 'info';
+}
+
+/** Options of {@link Session.sendDtmf}. */
+export interface SessionDtmfOptions {
+  /** `auto` (default `media.dtmfMethod`): RFC 4733 when negotiated, else INFO; or force one. */
+  readonly method?: 'auto' | 'rfc4733' | 'info';
+  /** Tone duration per digit, ms (default 100). */
+  readonly durationMs?: number;
+  /** Pause between digits, ms (default 60). */
+  readonly gapMs?: number;
+  /** RFC 4733 volume, -dBm0 (0-63, default 10). */
+  readonly volume?: number;
+}
+
+/** Early media started on an outgoing call: a 18x carried the SDP answer (RFC 3261 §13.2.1, RFC 3960). */
+export interface SessionEarlyMediaEvent {
+  /** Status of the provisional response, e.g. 183. */
+  readonly status: number;
+  /** True when it came in a reliable provisional response (RFC 3262). */
+  readonly reliable: boolean;
+}
+
+/** A hold or resume: who did it. */
+export interface SessionHoldEvent {
+  /** `local` when this side held or resumed, `remote` when the far end did. */
+  readonly by: 'local' | 'remote';
 }
 
 /** Events of a {@link Session}. Listener exceptions are caught and never change the session. */
@@ -57,8 +88,20 @@ export type SessionEvents = {
   progress: [status: number, reasonPhrase: string];
   /** Media started or stopped. */
   media: [event: SessionMediaEvent];
+  /** The call was put on hold, by this side (`local`) or the far end (`remote`). */
+  hold: [event: SessionHoldEvent];
+  /** A hold was lifted, by this side or the far end. */
+  resume: [event: SessionHoldEvent];
   /** A DTMF digit arrived. */
   dtmf: [event: SessionDtmfEvent];
+  /** Early media started (outgoing calls): received audio now reaches the sinks before the answer. */
+  'early-media': [event: SessionEarlyMediaEvent];
+  /** A step of a transfer this side started (REFER accepted, NOTIFY progress, result). */
+  transfer: [event: TransferProgressEvent];
+  /** A quality metric crossed its threshold (`alert`) or came back (`recovered`); see quality-monitor.ts. */
+  quality: [event: QualityEvent];
+  /** No RTP or RTCP arrived for `media.rtpTimeoutMs` (see rtp-timeout.ts). */
+  'media-timeout': [event: MediaTimeoutEvent];
   /** The session ended; every resource is released. Once, after the `terminated` state event. */
   ended: [end: SessionEnd];
 };

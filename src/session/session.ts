@@ -16,7 +16,15 @@ import type { EndReason } from './end-reason.js';
 import { CallFailedError, SessionStateError } from './errors.js';
 import { InboundFlow } from './inbound-flow.js';
 import type { MediaInfo, MediaPipeline, MediaStats } from './media-pipeline.js';
+import { registerMediaTap } from './media-tap.js';
 import { OutboundFlow } from './outbound-flow.js';
+import { SessionObserver, byeHeadersFor } from './session-observer.js';
+import type { SipTrace } from './call-trace.js';
+import { CallControl } from './call-control.js';
+import { SessionDtmf } from './session-dtmf.js';
+import { SessionTransfer } from './session-transfer.js';
+import type { TransferOptions, TransferResult } from './transfer-types.js';
+import type { SessionDtmfOptions } from './session-types.js';
 import { DIALOG_END } from './session-control.js';
 import type { EndDetails, SessionControl } from './session-control.js';
 import { identityOf } from './session-context.js';
@@ -56,6 +64,14 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly #control: SessionControl;
   readonly #inbound: InboundFlow | undefined;
   readonly #outbound: OutboundFlow | undefined;
+  /** Correlation id, SIP trace, quality alerts, RTP timeout (session-observer.ts). */
+  readonly #obs: SessionObserver;
+  /** DTMF both ways: RFC 4733 or SIP INFO (session-dtmf.ts). */
+  readonly #dtmf: SessionDtmf;
+  /** Hold, resume, mute, remote re-offers, session timers (call-control.ts). */
+  readonly #calls: CallControl;
+  /** REFER both ways (session-transfer.ts). */
+  readonly #transfer: SessionTransfer;
   #localIdentity: SessionIdentity;
   #remoteIdentity: SessionIdentity;
   #media: MediaPipeline | undefined;
@@ -82,7 +98,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#localIdentity = init.local;
     this.#remoteIdentity = init.remote;
     const report = (err: unknown, event: string): void => {
-      debug('%s: a %s listener threw: %O', this.id, event, err);
+      debug('%s: a %s listener threw: %O', this.#obs.label, event, err);
       ctx.report(err, this);
     };
     this.setListenerErrorHandler(report);
@@ -94,7 +110,21 @@ export class Session extends TypedEmitter<SessionEvents> {
     const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
     promise.catch(() => undefined); // answered() is optional: an unobserved failure is not unhandled
     this.#answered = { promise, resolve, reject };
+    this.#dtmf = new SessionDtmf(ctx.clock, ctx.config.media.dtmfMethod, (e) => this.safeEmit('dtmf', e));
+    this.#obs = new SessionObserver({
+      ctx, sessionId: this.id, callId: init.callId, request: flow.invite?.request,
+      state: () => this.#machine.state,
+      held: () => this.state === SessionState.OnHold,
+      stats: () => this.#media?.stats(),
+      tags: () => this.#dialog === undefined ? undefined : this.#dialog.id,
+      emitQuality: (e) => this.safeEmit('quality', e),
+      emitMediaTimeout: (e) => this.safeEmit('media-timeout', e),
+      terminate: (reason) => this.terminate(reason),
+      log: (format, ...args) => debug(format, ...args),
+    });
     this.#control = this.#makeControl();
+    this.#calls = new CallControl(this.#control, (type, by) => this.safeEmit(type, Object.freeze({ by })));
+    this.#transfer = new SessionTransfer(this.#control, this, (e) => this.safeEmit('transfer', e));
     this.#inbound = flow.invite !== undefined ? new InboundFlow(this.#control, flow.invite) : undefined;
     this.#outbound = flow.call !== undefined ? new OutboundFlow(this.#control, flow.call) : undefined;
   }
@@ -175,6 +205,21 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** Codec, local and remote RTP address once media runs. */
   get mediaInfo(): MediaInfo | undefined {
     return this.#media?.info;
+  }
+
+  /** The call's correlation id (see docs/observability.md). */
+  get correlationId(): string {
+    return this.#obs.correlationId;
+  }
+
+  /** The call's SIP messages so far, oldest first, within `trace.maxMessages` / `trace.maxBytes`. */
+  trace(): SipTrace {
+    return this.#obs.trace();
+  }
+
+  /** What errors about this session carry: ids, state, dialog tags, correlation id. @internal */
+  errorContext(status?: number): ReturnType<SessionObserver['errorContext']> {
+    return this.#obs.errorContext(status);
   }
 
   /** For incoming calls: whether `answer` or `reject` was called (or the call ended). */
@@ -258,7 +303,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const dialog = this.#dialog;
     await this.#media?.close();
     if (dialog !== undefined && dialog.state === 'confirmed') {
-      const bye = dialog.bye().then((res) => res.status, (err: unknown) => { debug('%s: BYE failed: %O', this.id, err); return undefined; });
+      const bye = dialog.bye(byeHeadersFor(reason)).then((res) => res.status, (err: unknown) => { debug('%s: BYE failed: %O', this.#obs.label, err); return undefined; });
       await this.#bounded(bye);
     }
     await this.#control.finish(reason);
@@ -315,14 +360,91 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Send DTMF digits (RFC 4733). Resolves when the last digit is sent.
-   * @throws SessionStateError unless media runs
+   * Send DTMF digits: RFC 4733 telephone-events when negotiated, SIP INFO
+   * (`application/dtmf-relay`) otherwise or when `options.method` says so. Resolves when the last
+   * digit is sent (for INFO: answered).
+   * @throws SessionStateError once ending; InvalidStateError when the method cannot be used now
+   * @throws DtmfSendError when the far end refuses an INFO
    */
-  sendDtmf(digits: string, options?: SendDtmfOptions): Promise<void> {
-    const media = this.#media;
+  sendDtmf(digits: string, options: SessionDtmfOptions | SendDtmfOptions = {}): Promise<void> {
     if (this.#machine.isEnding) return Promise.reject(this.#stateError('sendDtmf'));
-    if (media === undefined || !media.running) return Promise.reject(new InvalidStateError('sendDtmf: media is not running yet'));
-    return media.sendDtmf(digits, options);
+    return this.#dtmf.send(digits, options, this.#media, this.#dialog);
+  }
+
+  /** The method `sendDtmf` would use now with `method` (`auto` resolved). */
+  dtmfMethod(method?: SessionDtmfOptions['method']): 'rfc4733' | 'info' {
+    return this.#dtmf.methodFor(method === undefined ? {} : { method });
+  }
+
+  /**
+   * Early media for an incoming call (RFC 3960 gateway model): 183 Session Progress with the SDP
+   * answer (reliably, RFC 3262, when the caller supports 100rel), media started, `source` played
+   * before the answer. The later 200 carries the same SDP; what plays continues after it.
+   * @throws SessionStateError for outbound sessions, once decided or ended, or without an SDP offer
+   */
+  ringWithMedia(source: AudioSource, options: ResponseHeadersOptions = {}): Promise<void> {
+    if (this.#inbound === undefined) return Promise.reject(this.#wrongDirection('ringWithMedia'));
+    return this.#inbound.earlyMedia(source, options);
+  }
+
+  /**
+   * Transfer the far end (RFC 3515): to `target` (blind, a SIP URI), or to the peer of another
+   * session (attended, Refer-To with Replaces, RFC 3891). State `transferring` while it runs;
+   * progress as `transfer` events. Resolves with the typed result; on success the call ends with
+   * BYE (reason `transferred`), otherwise it goes back to its previous state.
+   * @throws SessionStateError unless connected or on hold
+   * @throws InvalidArgumentError for a target that is not a SIP URI
+   */
+  transfer(target: string | Session, options?: TransferOptions): Promise<TransferResult> {
+    return this.#transfer.start(target, options);
+  }
+
+  // ------------------------------------------------------------ call control
+
+  /**
+   * Put the far end on hold: re-INVITE with `a=sendonly` (`a=inactive` when it holds us already,
+   * RFC 3264 §8.4, RFC 6337 §5.3); a 491 is retried after the RFC 3261 §14.1 delay. Resolves
+   * once the 2xx is applied (state `on-hold`, event `hold` by `local`).
+   * @throws SessionStateError unless connected (or on hold by the far end)
+   * @throws ReinviteFailedError when the re-INVITE fails; the call is unchanged
+   */
+  hold(): Promise<void> {
+    return this.#calls.hold();
+  }
+
+  /**
+   * Take the call off hold: re-INVITE with `a=sendrecv` (`a=recvonly` while the far end holds us).
+   * @throws SessionStateError unless this side holds the call
+   * @throws ReinviteFailedError when the re-INVITE fails; the call is unchanged
+   */
+  resume(): Promise<void> {
+    return this.#calls.resume();
+  }
+
+  /** Who holds the call now: this side (`local`), the far end (`remote`), both or neither. */
+  get holdState(): { readonly local: boolean; readonly remote: boolean } {
+    return Object.freeze({ local: this.#calls.localHold, remote: this.#calls.remoteHold });
+  }
+
+  /** Send silence instead of what plays, without renegotiation; the state does not change. */
+  mute(): void {
+    this.#calls.setMuted(true);
+  }
+
+  /** Send what plays again after {@link Session.mute}. */
+  unmute(): void {
+    this.#calls.setMuted(false);
+  }
+
+  /** True while muted. */
+  get muted(): boolean {
+    return this.#calls.muted;
+  }
+
+  /** The RFC 4028 session timer in force (interval in seconds, who refreshes), if any. */
+  get sessionTimer(): { readonly interval: number; readonly weRefresh: boolean; readonly refreshes: number } | undefined {
+    const terms = this.#calls.timer.terms;
+    return terms === undefined ? undefined : Object.freeze({ ...terms, refreshes: this.#calls.timer.refreshes });
   }
 
   /** RTP statistics and MOS of the call, or `undefined` before media started. */
@@ -331,7 +453,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   #stateError(op: string): SessionStateError {
-    return new SessionStateError(op, this.#machine.state);
+    return new SessionStateError(op, this.#machine.state).addContext(this.#obs.errorContext());
   }
 
 
@@ -362,6 +484,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const enqueue = <T>(task: () => T | Promise<T>): Promise<T> => this.#queue.add(async () => task());
     return {
       id: this.id,
+      label: this.#obs.label,
       callId: this.callId,
       ctx: this.#ctx,
       machine,
@@ -369,7 +492,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       enqueue,
       post: (task) => {
         enqueue(task).catch((err: unknown) => {
-          debug('%s: event handling failed: %O', self.id, err);
+          debug('%s: event handling failed: %O', self.#obs.label, err);
           self.#ctx.report(err, self);
           return self.#control.finish('error', { error: err });
         }).catch(() => undefined);
@@ -377,21 +500,28 @@ export class Session extends TypedEmitter<SessionEvents> {
       media: () => this.#media,
       setMedia: (media) => {
         this.#media = media;
-        media.on('dtmf', (e) => this.safeEmit('dtmf', Object.freeze({ digit: e.digit, duration: e.durationMs })));
-        media.on('error', (err) => debug('%s: media error: %O', this.id, err));
+        registerMediaTap(this, media.tap);
+        media.on('dtmf', (e) => this.#dtmf.fromRtp(e));
+        media.on('error', (err) => debug('%s: media error: %O', this.#obs.label, err));
       },
       startMedia: async (negotiated) => {
         const media = this.#media;
         if (media === undefined || media.closed) return;
+        this.#dtmf.negotiated(negotiated);
+        this.#calls.noteNegotiated(negotiated);
         const info = await media.start(negotiated);
         if (!this.#mediaStarted && !media.closed) {
           this.#mediaStarted = true;
+          this.#obs.mediaStarted();
           this.safeEmit('media', Object.freeze({ type: 'started', codec: info.codec, remote: info.remote }));
         }
       },
       attachDialog: (dialog) => {
         if (this.#dialog === dialog) return;
         this.#dialog = dialog;
+        this.#dtmf.attach(dialog);
+        this.#calls.attach(dialog);
+        this.#transfer.attach(dialog);
         dialog.on('terminated', (why) => {
           const reason = DIALOG_END[why];
           if (reason === undefined) return;
@@ -419,6 +549,8 @@ export class Session extends TypedEmitter<SessionEvents> {
         return this.#finishing;
       },
       emitProgress: (status, reason) => { this.safeEmit('progress', status, reason); },
+      get callControl(): CallControl { return self.#calls; },
+      emitEarlyMedia: (event) => { this.safeEmit('early-media', event); },
       report: (err) => { this.#ctx.report(err, this); },
       terminate: (reason) => this.terminate(reason),
     };
@@ -428,7 +560,9 @@ export class Session extends TypedEmitter<SessionEvents> {
     const machine = this.#machine;
     const wasConnected = this.#wasConnected;
     if (!machine.isEnding) machine.transition(SessionState.Terminating, reason, details);
+    this.#obs.stop();
     this.#inbound?.dispose();
+    this.#calls.dispose();
     this.#outbound?.dispose();
     const media = this.#media;
     const info = media?.info;
@@ -450,7 +584,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     });
     // An answered call already settled `answered()`: building the error (and its stack) would be wasted.
     if (!wasConnected) {
-      this.#answered.reject(new CallFailedError(finalReason, status, details.error === undefined ? {} : { cause: details.error }));
+      this.#answered.reject(new CallFailedError(finalReason, status, details.error === undefined ? {} : { cause: details.error }).addContext(this.#obs.errorContext(status)));
     }
     this.#ctx.onEnded(this, { reason: finalReason, connected: wasConnected });
     this.safeEmit('ended', end);

@@ -69,3 +69,47 @@ export type { FramerEvent, StreamFramerOptions } from './framer.js';
 /** Semantic request/response checks for the UA core. */
 export { validateRequest, validateResponse } from './validate.js';
 export type { ValidationFailure, ValidateRequestOptions } from './validate.js';
+
+/** Digest authentication (RFC 3261 §22, RFC 7616, RFC 8760): client, server, values. */
+export {
+  DigestParseError,
+  AuthCredentialsError,
+  AuthRejectedError,
+  DIGEST_ALGORITHMS,
+  computeDigestResponse,
+  computeHa1,
+  digestHash,
+  formatNonceCount,
+  parseDigestAlgorithm,
+  parseDigestChallenge,
+  serializeDigestChallenge,
+  parseDigestCredentials,
+  serializeDigestCredentials,
+  DigestClient,
+  DigestAttempt,
+  DigestServer,
+  constantTimeEqual,
+  FailureRateLimiter,
+} from './auth/index.js';
+export type {
+  DigestParseReason,
+  DigestAlgorithm,
+  DigestQop,
+  DigestResponseInput,
+  DigestChallenge,
+  DigestCredentials,
+  DigestClientCredentials,
+  DigestClientOptions,
+  DigestRequest,
+  DigestAnswer,
+  DigestServerOptions,
+  DigestServerRequest,
+  DigestCredentialLookup,
+  DigestSecret,
+  DigestVerdict,
+  DigestAcceptance,
+  DigestRefusal,
+  DigestRefusalReason,
+  RateLimitOptions,
+  RateLimitVerdict,
+} from './auth/index.js';

@@ -8,12 +8,14 @@ export type TransportErrorCode =
   | 'ERR_TRANSPORT_BIND'
   | 'ERR_TRANSPORT_RESOLVE'
   | 'ERR_TRANSPORT_UNSUPPORTED'
-  | 'ERR_TRANSPORT_SOCKET';
+  | 'ERR_TRANSPORT_SOCKET'
+  | 'ERR_TRANSPORT_TLS';
 
 /**
  * A transport-level failure: a send that could not be handed to a socket, a
  * connection that could not be opened or was closed, a name that did not
- * resolve (RFC 3263), a port that could not be bound. The transaction layer
+ * resolve (RFC 3263), a port that could not be bound, a TLS handshake or
+ * certificate verification that failed (`ERR_TRANSPORT_TLS`). The transaction layer
  * turns it into a synthesised 503 (RFC 3261 §8.1.3.1).
  */
 export class TransportError extends SiplineError {

@@ -47,7 +47,9 @@ export function handleInbound(
 ): void {
   let message: SipRequest | SipResponse;
   try {
-    message = parseMessage(bytes, { datagram: meta.protocol === 'UDP', limits: owner.limits });
+    // RFC 7118 §5: a WebSocket message is one whole SIP message, so Content-Length is optional (datagram rules).
+    const datagram = meta.protocol === 'UDP' || meta.protocol === 'WS' || meta.protocol === 'WSS';
+    message = parseMessage(bytes, { datagram, limits: owner.limits });
   } catch (err) {
     answerParseFailure(owner, err, bytes, meta, reply);
     return;

@@ -1,10 +1,12 @@
 import createDebug from 'debug';
-import { createConnection, createServer, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { TransportError } from './errors.js';
+import { TCP_DIALECT } from './stream-dialect.js';
+import type { PoolCounterKeys, StreamDialect } from './stream-dialect.js';
 import { StreamFramer } from '../sip/index.js';
 import type { SipLimits } from '../sip/index.js';
 import type { Clock, TimerHandle } from '../util/index.js';
-import { TransportError } from './errors.js';
 import type { Endpoint, TransportCounters } from './types.js';
 
 const log = createDebug('sipline:transport');
@@ -26,7 +28,12 @@ export interface TcpPoolOwner {
   onFramingError(conn: TcpConnection, err: unknown, head: Buffer): void;
   /** A listener-level error. */
   onError(err: TransportError): void;
+  /** Socket factory; default {@link TCP_DIALECT}. */
+  readonly dialect?: StreamDialect;
 }
+
+/** The timing and size settings of a pool. */
+export type PoolSettings = Pick<TcpPoolOwner, 'idleTimeoutMs' | 'connectTimeoutMs' | 'maxConnections'>;
 
 /** Octets kept from the start of the message being framed (to answer a framing error). */
 const HEAD_MAX = 16 * 1024;
@@ -107,6 +114,7 @@ const remoteKey = (address: string, port: number): string => `${address.toLowerC
  */
 export class TcpPool {
   readonly #owner: TcpPoolOwner;
+  readonly #dialect: StreamDialect;
   readonly #host: string;
   readonly #byId = new Map<string, TcpConnection>();
   readonly #byRemote = new Map<string, TcpConnection>();
@@ -123,21 +131,28 @@ export class TcpPool {
   constructor(host: string, owner: TcpPoolOwner) {
     this.#host = host;
     this.#owner = owner;
+    this.#dialect = owner.dialect ?? TCP_DIALECT;
+  }
+
+  #count(key: keyof PoolCounterKeys, value?: number): void {
+    const name = this.#dialect.counterKeys[key];
+    if (value === undefined) this.#owner.counters[name]++;
+    else this.#owner.counters[name] = value;
   }
 
   /** Listen; resolves with the port; rejects with `ERR_TRANSPORT_BIND` (the cause keeps the errno code). */
   listen(port: number): Promise<number> {
-    const server = createServer({ noDelay: true });
+    const name = this.#dialect.name;
+    const server = this.#dialect.createServer((socket) => this.#accept(socket));
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         server.close();
-        reject(new TransportError('ERR_TRANSPORT_BIND', `cannot listen on TCP ${this.#host}:${port}: ${err.message}`, { cause: err }));
+        reject(new TransportError('ERR_TRANSPORT_BIND', `cannot listen on ${name} ${this.#host}:${port}: ${err.message}`, { cause: err }));
       };
       server.once('error', onError);
       server.listen({ host: this.#host, port, exclusive: true, ipv6Only: isIP(this.#host) === 6 }, () => {
         server.off('error', onError);
-        server.on('error', (err) => this.#owner.onError(new TransportError('ERR_TRANSPORT_SOCKET', `TCP listener: ${err.message}`, { cause: err })));
-        server.on('connection', (socket) => this.#accept(socket));
+        server.on('error', (err) => this.#owner.onError(new TransportError('ERR_TRANSPORT_SOCKET', `${name} listener: ${err.message}`, { cause: err })));
         this.#server = server;
         const a = server.address();
         resolve(typeof a === 'object' && a !== null ? a.port : port);
@@ -156,15 +171,18 @@ export class TcpPool {
     return c !== undefined && !c.closing ? c : undefined;
   }
 
-  /** An open connection to `remote` (either direction), or a new outbound one. */
-  async connectionTo(remote: Endpoint): Promise<TcpConnection> {
+  /**
+   * An open connection to `remote` (either direction), or a new outbound one.
+   * @param serverName - host name of the target (TLS SNI and certificate check), if known
+   */
+  async connectionTo(remote: Endpoint, serverName?: string): Promise<TcpConnection> {
     if (this.#closed) throw new TransportError('ERR_TRANSPORT_CLOSED', 'transport is closed');
     const k = remoteKey(remote.address, remote.port);
     const existing = this.#byRemote.get(k);
     if (existing !== undefined && !existing.closing) return existing;
     const pending = this.#connecting.get(k);
     if (pending !== undefined) return pending;
-    const p = this.#connect(remote).finally(() => this.#connecting.delete(k));
+    const p = this.#connect(remote, serverName).finally(() => this.#connecting.delete(k));
     this.#connecting.set(k, p);
     return p;
   }
@@ -198,19 +216,22 @@ export class TcpPool {
     conn.endTimer = this.#owner.clock.setTimeout(() => conn.socket.destroy(), END_GRACE_MS);
   }
 
-  #connect(remote: Endpoint): Promise<TcpConnection> {
+  #connect(remote: Endpoint, serverName: string | undefined): Promise<TcpConnection> {
     const owner = this.#owner;
     if (isIP(remote.address) !== isIP(this.#host)) {
       return Promise.reject(new TransportError('ERR_TRANSPORT_CONNECT', `cannot reach ${remote.address} from ${this.#host}`));
     }
     if (this.#byId.size >= owner.maxConnections) {
-      owner.counters.tcpConnectionsRefused++;
-      return Promise.reject(new TransportError('ERR_TRANSPORT_CONNECT', `TCP connection limit (${owner.maxConnections}) reached`));
+      this.#count('refused');
+      return Promise.reject(new TransportError('ERR_TRANSPORT_CONNECT', `${this.#dialect.name} connection limit (${owner.maxConnections}) reached`));
     }
     return new Promise((resolve, reject) => {
-      const socket = createConnection({ host: remote.address, port: remote.port, localAddress: this.#host, noDelay: true });
+      const dialect = this.#dialect;
+      const socket = dialect.connect(remote, this.#host, serverName);
       this.#dialing.add(socket);
       let settled = false;
+      let tcpConnected = false;
+      if (dialect.readyEvent !== 'connect') socket.once('connect', () => { tcpConnected = true; });
       const timer = owner.clock.setTimeout(() => fail(new Error(`timed out after ${owner.connectTimeoutMs} ms`)), owner.connectTimeoutMs);
       const fail = (err: Error): void => {
         if (settled) return;
@@ -218,11 +239,11 @@ export class TcpPool {
         this.#dialing.delete(socket);
         owner.clock.clearTimeout(timer);
         socket.destroy();
-        reject(new TransportError('ERR_TRANSPORT_CONNECT', `TCP connect to ${remote.address}:${remote.port} failed: ${err.message}`, { cause: err }));
+        reject(dialect.connectError(remote, err, tcpConnected));
       };
       socket.once('error', fail);
       socket.once('close', () => fail(new Error('closed before connecting')));
-      socket.once('connect', () => {
+      socket.once(dialect.readyEvent, () => {
         if (settled) return;
         settled = true;
         this.#dialing.delete(socket);
@@ -240,8 +261,8 @@ export class TcpPool {
 
   #accept(socket: Socket): void {
     if (this.#closed || this.#byId.size >= this.#owner.maxConnections) {
-      this.#owner.counters.tcpConnectionsRefused++;
-      log('refusing TCP connection from %s:%d (limit %d)', socket.remoteAddress, socket.remotePort, this.#owner.maxConnections);
+      this.#count('refused');
+      log('refusing %s connection from %s:%d (limit %d)', this.#dialect.name, socket.remoteAddress, socket.remotePort, this.#owner.maxConnections);
       socket.destroy();
       return;
     }
@@ -250,21 +271,21 @@ export class TcpPool {
 
   #adopt(socket: Socket, direction: 'inbound' | 'outbound'): TcpConnection {
     const owner = this.#owner;
-    const id = `tcp-${this.#nextId++}`;
+    const id = `${this.#dialect.idPrefix}-${this.#nextId++}`;
     const conn = new TcpConnection(id, socket, direction, new StreamFramer({ limits: owner.limits }), owner.clock);
     this.#byId.set(id, conn);
     const k = remoteKey(conn.remote.address, conn.remote.port);
     if (!this.#byRemote.has(k)) this.#byRemote.set(k, conn);
-    owner.counters.tcpConnections = this.#byId.size;
-    owner.counters.tcpConnectionsTotal++;
-    log('%s TCP connection %s %s:%d', direction, id, conn.remote.address, conn.remote.port);
+    this.#count('open', this.#byId.size);
+    this.#count('total');
+    log('%s %s connection %s %s:%d', direction, this.#dialect.name, id, conn.remote.address, conn.remote.port);
 
     socket.on('data', (chunk: Buffer) => this.#onData(conn, chunk));
     socket.on('error', (err) => log('connection %s error: %s', id, err.message));
     socket.once('close', () => {
       this.#drop(conn);
       if (conn.endTimer !== undefined) owner.clock.clearTimeout(conn.endTimer);
-      log('TCP connection %s closed', id);
+      log('%s connection %s closed', this.#dialect.name, id);
     });
     this.#armIdle(conn, owner.idleTimeoutMs);
     return conn;
@@ -321,8 +342,8 @@ export class TcpPool {
         this.#armIdle(conn, left);
         return;
       }
-      log('closing idle TCP connection %s', conn.id);
-      this.#owner.counters.tcpIdleClosed++;
+      log('closing idle %s connection %s', this.#dialect.name, conn.id);
+      this.#count('idleClosed');
       this.#drop(conn);
       conn.socket.destroy();
     }, Math.max(1, ms));
@@ -338,6 +359,6 @@ export class TcpPool {
     this.#byId.delete(conn.id);
     const k = remoteKey(conn.remote.address, conn.remote.port);
     if (this.#byRemote.get(k) === conn) this.#byRemote.delete(k);
-    this.#owner.counters.tcpConnections = this.#byId.size;
+    this.#count('open', this.#byId.size);
   }
 }

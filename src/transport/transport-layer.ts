@@ -12,14 +12,19 @@ import { prepareOutgoingRequest, UDP_SIZE_LIMIT } from './prepare.js';
 import { resolveInputOf, resolveTargets } from './resolver.js';
 import type { DnsResolver } from './resolver.js';
 import { TcpPool } from './tcp-pool.js';
-import type { TcpConnection } from './tcp-pool.js';
+import type { PoolSettings, TcpConnection } from './tcp-pool.js';
+import type { StreamDialect } from './stream-dialect.js';
+import { createTlsDialect } from './tls-dialect.js';
+import { aliasHostsOf, defaultListenPorts, validateTransportOptions } from './secure-options.js';
+import { WsServer } from './ws-server.js';
+import type { WsConnection } from './ws-server.js';
 import { zeroCounters } from './types.js';
 import type {
   Endpoint, InboundMessage, SipTransportLayer, TransportCounters, TransportLayerEvents, TransportLayerOptions,
   TransportProtocol, TransportTarget,
 } from './types.js';
 import { UdpSocket } from './udp-socket.js';
-import { bareHost, isReliableProtocol, responseTargetFor } from './via-rules.js';
+import { bareHost, isReliableProtocol, isRequest, responseTargetFor } from './via-rules.js';
 
 const log = createDebug('sipline:transport');
 
@@ -71,9 +76,13 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   readonly #udpLimit: number;
   readonly #publicAddress: string | Endpoint | undefined;
   readonly #inbound: InboundOwner;
+  readonly #opts: TransportLayerOptions;
   #udp: UdpSocket | undefined;
   #tcp: TcpPool | undefined;
+  #tls: TcpPool | undefined;
+  readonly #ws = new Map<'WS' | 'WSS', WsServer>();
   #port = 0;
+  readonly #ports = new Map<TransportProtocol, number>();
   #closing: Promise<void> | undefined;
 
   private constructor(opts: TransportLayerOptions, clock: Clock) {
@@ -85,14 +94,22 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     this.#resolver = opts.resolver ?? dnsPromises;
     this.#udpLimit = opts.udpMtuLimit ?? UDP_SIZE_LIMIT;
     this.#publicAddress = opts.publicAddress;
+    this.#opts = opts;
     this.#inbound = {
       counters: this.#counters,
       limits: this.#limits,
       sentBy: (protocol) => {
         const c = this.contactAddress(protocol);
-        return { names: [this.#host, c.address], ports: [this.#port, c.port] };
+        return { names: [this.#host, c.address], ports: [this.portOf(protocol), c.port] };
       },
-      deliver: (inbound) => this.safeEmit('message', inbound),
+      deliver: (inbound) => {
+        if ((inbound.protocol === 'WS' || inbound.protocol === 'WSS') && inbound.connectionId !== undefined && isRequest(inbound.message)) {
+          const server = this.#ws.get(inbound.protocol);
+          const conn = server?.get(inbound.connectionId);
+          if (conn !== undefined) server!.learn(conn, aliasHostsOf(inbound.message));
+        }
+        this.safeEmit('message', inbound);
+      },
     };
     this.setListenerErrorHandler((err, event) => log('listener for %s threw: %O', event, err));
   }
@@ -112,13 +129,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('port', `must be 0-65535, got ${port}`);
     const transports = opts.transports ?? ['UDP', 'TCP'];
     if (transports.length === 0) throw new InvalidArgumentError('transports', 'at least one transport is needed');
-    for (const t of transports) {
-      if (t !== 'UDP' && t !== 'TCP') throw new InvalidArgumentError('transports', `${t} is not implemented (UDP and TCP are)`);
-    }
-    for (const [name, v] of [['tcpIdleTimeoutMs', opts.tcpIdleTimeoutMs], ['tcpConnectTimeoutMs', opts.tcpConnectTimeoutMs],
-      ['maxTcpConnections', opts.maxTcpConnections], ['udpMtuLimit', opts.udpMtuLimit]] as const) {
-      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new InvalidArgumentError(name, `must be a positive number, got ${v}`);
-    }
+    validateTransportOptions(transports, opts);
     const layer = new TransportLayer({ ...opts, host, transports }, opts.clock ?? systemClock);
     const settings = {
       idleTimeoutMs: opts.tcpIdleTimeoutMs ?? DEFAULT_TCP_IDLE_TIMEOUT_MS,
@@ -127,17 +138,58 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     };
     try {
       await layer.#open(port, settings);
+      await layer.#openSecure(port, settings);
     } catch (err) {
       await layer.close();
       throw err;
     }
-    log('listening on %s port %d (%s)', host, layer.#port, transports.join(', '));
+    log('listening on %s: %s', host, transports.map((t) => `${t} ${layer.portOf(t)}`).join(', '));
     return layer;
   }
 
-  async #open(port: number, settings: { idleTimeoutMs: number; connectTimeoutMs: number; maxConnections: number }): Promise<void> {
+  /** TLS, WS and WSS listeners, each on its own port (see {@link defaultListenPorts}). */
+  async #openSecure(port: number, settings: PoolSettings): Promise<void> {
+    const want = defaultListenPorts(port, this.#opts);
+    const tls = this.#opts.tls;
+    if (this.#protocols.includes('TLS') && tls !== undefined) {
+      const pool = this.#streamPool(settings, createTlsDialect(tls, this.#counters), 'TLS');
+      this.#tls = pool;
+      this.#ports.set('TLS', await pool.listen(want.TLS));
+    }
+    for (const protocol of ['WS', 'WSS'] as const) {
+      if (!this.#protocols.includes(protocol)) continue;
+      const server = new WsServer(this.#host, protocol, {
+        counters: this.#counters,
+        maxConnections: settings.maxConnections,
+        maxMessageSize: this.#limits?.maxMessageSize ?? 65535,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        idleTimeoutMs: settings.idleTimeoutMs,
+        clock: this.#clock,
+        onMessage: (conn, bytes) => this.#onWsMessage(protocol, conn, bytes),
+        onError: (err) => this.safeEmit('error', err),
+      }, protocol === 'WSS' ? tls : undefined);
+      this.#ws.set(protocol, server);
+      this.#ports.set(protocol, await server.listen((protocol === 'WS' ? this.#opts.ws : this.#opts.wss) ?? {}, want[protocol]));
+    }
+  }
+
+  #streamPool(settings: PoolSettings, dialect: StreamDialect | undefined, protocol: 'TCP' | 'TLS'): TcpPool {
+    return new TcpPool(this.#host, {
+      counters: this.#counters,
+      clock: this.#clock,
+      limits: this.#limits,
+      ...settings,
+      ...(dialect !== undefined ? { dialect } : {}),
+      onFrame: (conn, bytes) => this.#onFrame(protocol, conn, bytes),
+      onFramingError: (conn, err, head) => this.#onFramingError(protocol, conn, err, head),
+      onError: (err) => this.safeEmit('error', err),
+    });
+  }
+
+  async #open(port: number, settings: PoolSettings): Promise<void> {
     const wantUdp = this.#protocols.includes('UDP');
     const wantTcp = this.#protocols.includes('TCP');
+    if (!wantUdp && !wantTcp) return;
     const attempts = port === 0 && wantUdp && wantTcp ? SHARED_PORT_ATTEMPTS : 1;
     for (let attempt = 1; ; attempt++) {
       let udp: UdpSocket | undefined;
@@ -148,15 +200,7 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
           chosen = (await udp.bind(this.#host, port)).port;
         }
         if (wantTcp) {
-          const pool = new TcpPool(this.#host, {
-            counters: this.#counters,
-            clock: this.#clock,
-            limits: this.#limits,
-            ...settings,
-            onFrame: (conn, bytes) => this.#onFrame(conn, bytes),
-            onFramingError: (conn, err, head) => this.#onFramingError(conn, err, head),
-            onError: (err) => this.safeEmit('error', err),
-          });
+          const pool = this.#streamPool(settings, undefined, 'TCP');
           try {
             chosen = await pool.listen(chosen);
           } catch (err) {
@@ -167,6 +211,8 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
         }
         this.#udp = udp;
         this.#port = chosen;
+        if (wantUdp) this.#ports.set('UDP', chosen);
+        if (wantTcp) this.#ports.set('TCP', chosen);
         return;
       } catch (err) {
         await udp?.close();
@@ -182,6 +228,11 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     return this.#port;
   }
 
+  /** The port a transport listens on (UDP and TCP share one; TLS, WS and WSS have their own); 0 when not open. */
+  portOf(protocol: TransportProtocol): number {
+    return this.#ports.get(protocol) ?? (protocol === 'UDP' || protocol === 'TCP' ? this.#port : 0);
+  }
+
   /** The bind address. */
   get host(): string {
     return this.#host;
@@ -192,12 +243,33 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     return this.#counters;
   }
 
-  /** RFC 3263 resolution (see {@link resolveTargets}); only our transports and our address family. */
+  /**
+   * RFC 3263 resolution (see {@link resolveTargets}); only our transports and our
+   * address family. A host learnt from a WebSocket peer's Via or Contact resolves
+   * to that peer's connection (RFC 7118 §5); TLS targets carry the URI's host name
+   * for SNI and certificate checks.
+   */
   resolve(uri: SipUri): Promise<TransportTarget[]> {
-    return resolveTargets(resolveInputOf(uri), this.#resolver, {
+    // RFC 7118 §5: a WebSocket peer (a browser) names itself with a random host (`x.invalid`)
+    // it cannot be reached at: requests to it go over the connection it opened.
+    for (const server of this.#ws.values()) {
+      const conn = server.byAlias(bareHost(uri.host));
+      if (conn !== undefined) {
+        return Promise.resolve([{ protocol: server.protocol, ...conn.remote, connectionId: conn.id }]);
+      }
+    }
+    if (bareHost(uri.host).endsWith('.invalid')) {
+      // RFC 6761 §6.4: never looked up; a WebSocket peer that went away must connect again.
+      return Promise.reject(new TransportError('ERR_TRANSPORT_CLOSED', `no connection from the peer named ${uri.host}`));
+    }
+    const input = resolveInputOf(uri);
+    const name = bareHost(input.maddr ?? input.host);
+    return resolveTargets(input, this.#resolver, {
       supported: this.#protocols,
       families: [isIP(this.#host) === 6 ? 6 : 4],
-    });
+    }).then((targets) => isIP(name) !== 0 ? targets
+      // RFC 5922 §7.2: a TLS server is checked against the domain of the URI, not the SRV target.
+      : targets.map((t) => t.protocol === 'TLS' || t.protocol === 'WSS' ? { ...t, serverName: name } : t));
   }
 
   /** See {@link SipTransportLayer.prepareRequest}. */
@@ -231,11 +303,17 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     if (target.protocol === 'UDP') {
       if (this.#udp === undefined) throw new TransportError('ERR_TRANSPORT_UNSUPPORTED', 'UDP is not enabled');
       await this.#udp.send(bytes, target);
-    } else if (target.protocol === 'TCP') {
-      const pool = this.#tcp;
-      if (pool === undefined) throw new TransportError('ERR_TRANSPORT_UNSUPPORTED', 'TCP is not enabled');
+    } else if (target.protocol === 'TCP' || target.protocol === 'TLS') {
+      const pool = target.protocol === 'TCP' ? this.#tcp : this.#tls;
+      if (pool === undefined) throw new TransportError('ERR_TRANSPORT_UNSUPPORTED', `${target.protocol} is not enabled`);
       let conn = target.connectionId === undefined ? undefined : pool.get(target.connectionId);
-      conn ??= await pool.connectionTo({ address: bareHost(target.address), port: target.port });
+      conn ??= await pool.connectionTo({ address: bareHost(target.address), port: target.port }, target.serverName);
+      await conn.write(bytes);
+    } else if (target.protocol === 'WS' || target.protocol === 'WSS') {
+      const server = this.#ws.get(target.protocol);
+      if (server === undefined) throw new TransportError('ERR_TRANSPORT_UNSUPPORTED', `${target.protocol} is not enabled`);
+      const conn = (target.connectionId === undefined ? undefined : server.get(target.connectionId))
+        ?? await server.connectionTo({ address: bareHost(target.address), port: target.port }, target.serverName);
       await conn.write(bytes);
     } else {
       throw new TransportError('ERR_TRANSPORT_UNSUPPORTED', `${target.protocol} is not implemented`);
@@ -246,11 +324,18 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
   /** See {@link SipTransportLayer.responseTarget}. */
   responseTarget(inbound: InboundMessage): TransportTarget {
     const t = responseTargetFor(inbound);
-    if (t.connectionId !== undefined && this.#tcp?.get(t.connectionId) === undefined) {
+    if (t.connectionId !== undefined && !this.#hasConnection(t.protocol, t.connectionId)) {
       const { connectionId: _closed, ...rest } = t;
       return rest;
     }
     return t;
+  }
+
+  #hasConnection(protocol: TransportProtocol, id: string): boolean {
+    if (protocol === 'TCP') return this.#tcp?.get(id) !== undefined;
+    if (protocol === 'TLS') return this.#tls?.get(id) !== undefined;
+    if (protocol === 'WS' || protocol === 'WSS') return this.#ws.get(protocol)?.get(id) !== undefined;
+    return false;
   }
 
   /** True for TCP, TLS, WS, WSS. */
@@ -258,18 +343,22 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     return isReliableProtocol(protocol);
   }
 
-  /** The public address if configured (its port, or ours), else the bind address and port. */
-  contactAddress(_protocol: TransportProtocol): Endpoint {
+  /**
+   * The public address if configured, else the bind address; with the port of
+   * that transport's listener (a public port given for UDP/TCP applies to them only).
+   */
+  contactAddress(protocol: TransportProtocol): Endpoint {
     const pub = this.#publicAddress;
-    if (pub === undefined) return { address: this.#host, port: this.#port };
-    if (typeof pub === 'string') return { address: bareHost(pub), port: this.#port };
-    return { address: bareHost(pub.address), port: pub.port };
+    const port = this.portOf(protocol);
+    if (pub === undefined) return { address: this.#host, port };
+    if (typeof pub === 'string') return { address: bareHost(pub), port };
+    return { address: bareHost(pub.address), port: protocol === 'UDP' || protocol === 'TCP' ? pub.port : port };
   }
 
   /** Close listeners and every connection; resolves once all are closed. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await Promise.all([this.#udp?.close(), this.#tcp?.close()]);
+      await Promise.all([this.#udp?.close(), this.#tcp?.close(), this.#tls?.close(), ...[...this.#ws.values()].map((w) => w.close())]);
       // Socket close callbacks run before libuv has released the handles; two turns of the
       // event loop pass its close phase, so nothing of ours is left when close() resolves.
       // (node:timers' setImmediate is the real one even under vitest fake timers.)
@@ -293,15 +382,21 @@ export class TransportLayer extends TypedEmitter<TransportLayerEvents> implement
     handleInbound(this.#inbound, data, meta, (reply) => this.#reply(reply, { protocol: 'UDP', ...source }));
   }
 
-  #onFrame(conn: TcpConnection, bytes: Buffer): void {
+  #onFrame(protocol: 'TCP' | 'TLS', conn: TcpConnection, bytes: Buffer): void {
     if (this.#closing) return;
-    const meta: InboundMeta = { protocol: 'TCP', source: conn.remote, local: conn.local, connectionId: conn.id };
-    handleInbound(this.#inbound, bytes, meta, (reply) => this.#reply(reply, { protocol: 'TCP', ...conn.remote, connectionId: conn.id }));
+    const meta: InboundMeta = { protocol, source: conn.remote, local: conn.local, connectionId: conn.id };
+    handleInbound(this.#inbound, bytes, meta, (reply) => this.#reply(reply, { protocol, ...conn.remote, connectionId: conn.id }));
   }
 
-  #onFramingError(conn: TcpConnection, err: unknown, head: Buffer): void {
+  #onWsMessage(protocol: 'WS' | 'WSS', conn: WsConnection, bytes: Buffer): void {
+    if (this.#closing) return;
+    const meta: InboundMeta = { protocol, source: conn.remote, local: conn.local, connectionId: conn.id };
+    handleInbound(this.#inbound, bytes, meta, (reply) => this.#reply(reply, { protocol, ...conn.remote, connectionId: conn.id }));
+  }
+
+  #onFramingError(protocol: 'TCP' | 'TLS', conn: TcpConnection, err: unknown, head: Buffer): void {
     log('framing error on %s, closing: %s', conn.id, (err as Error).message);
-    const meta: InboundMeta = { protocol: 'TCP', source: conn.remote, local: conn.local, connectionId: conn.id };
+    const meta: InboundMeta = { protocol, source: conn.remote, local: conn.local, connectionId: conn.id };
     answerParseFailure(this.#inbound, err, head, meta, (reply) => {
       this.#counters.messagesOut++;
       this.#counters.bytesOut += reply.byteLength;

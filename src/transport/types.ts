@@ -25,6 +25,11 @@ export interface TransportTarget {
    * connection is no longer open, the message goes to `address:port` instead.
    */
   readonly connectionId?: string;
+  /**
+   * Host name the target was resolved from (RFC 3263), when it was a name: TLS
+   * uses it for SNI and to check the server certificate (RFC 5922 §7.2).
+   */
+  readonly serverName?: string;
 }
 
 /** A message that arrived and parsed, with where it came from. */
@@ -81,6 +86,24 @@ export interface TransportCounters {
   keepalivesAnswered: number;
   /** Requests moved from UDP to TCP because they exceed the UDP size limit (§18.1.1). */
   udpToTcpSwitches: number;
+  /** TLS connections currently open (inbound and outbound). */
+  tlsConnections: number;
+  /** TLS connections ever established (handshake done) or accepted. */
+  tlsConnectionsTotal: number;
+  /** TLS connections refused because of the connection limit. */
+  tlsConnectionsRefused: number;
+  /** TLS connections closed by the idle timer. */
+  tlsIdleClosed: number;
+  /** TLS handshakes that failed (either direction: bad certificate, protocol error, timeout). */
+  tlsHandshakeFailures: number;
+  /** WebSocket (WS and WSS) connections currently open. */
+  wsConnections: number;
+  /** WebSocket connections ever accepted or opened. */
+  wsConnectionsTotal: number;
+  /** WebSocket upgrades refused: no `sip` subprotocol, wrong path, or the connection limit (RFC 7118 §4). */
+  wsConnectionsRefused: number;
+  /** WebSocket connections closed because they stayed silent and did not answer a ping. */
+  wsIdleClosed: number;
 }
 
 /** A fresh, zeroed counters object. */
@@ -89,6 +112,8 @@ export function zeroCounters(): TransportCounters {
     messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, parseFailures: 0, badRequestsAnswered: 0,
     droppedResponses: 0, droppedMessages: 0, sendErrors: 0, tcpConnections: 0, tcpConnectionsTotal: 0,
     tcpConnectionsRefused: 0, tcpIdleClosed: 0, keepalivesAnswered: 0, udpToTcpSwitches: 0,
+    tlsConnections: 0, tlsConnectionsTotal: 0, tlsConnectionsRefused: 0, tlsIdleClosed: 0, tlsHandshakeFailures: 0,
+    wsConnections: 0, wsConnectionsTotal: 0, wsConnectionsRefused: 0, wsIdleClosed: 0,
   };
 }
 
@@ -132,13 +157,26 @@ export interface TransportLayerOptions {
   readonly host?: string;
   /** Port for every transport; `0` picks one ephemeral port shared by UDP and TCP. Default 5060. */
   readonly port?: number;
-  /** Transports to open; default `['UDP', 'TCP']`. Only UDP and TCP are implemented. */
+  /**
+   * Transports to open; default `['UDP', 'TCP']`. `TLS` and `WSS` need {@link TransportLayerOptions.tls};
+   * `TLS` listens on `tls.port`, `WS` on `ws.port`, `WSS` on `wss.port`.
+   */
   readonly transports?: readonly TransportProtocol[];
+  /** TLS settings (certificate, key, CA, verification); required for `TLS` and `WSS`. */
+  readonly tls?: import('./tls-dialect.js').TlsSettings;
+  /** WebSocket (RFC 7118) listener of `WS`. */
+  readonly ws?: import('./ws-server.js').WsListenSettings;
+  /** Secure WebSocket listener of `WSS` (uses the certificate of {@link TransportLayerOptions.tls}). */
+  readonly wss?: import('./ws-server.js').WsListenSettings;
   /** What Via and Contact advertise when it differs from the bind address (e.g. behind NAT). */
   readonly publicAddress?: string | Endpoint;
   /** Parser limits passed to the message layer. */
   readonly limits?: Partial<SipLimits>;
-  /** Close a TCP connection after this long without traffic either way. Default 120 000 ms. */
+  /**
+   * Close a TCP or TLS connection after this long without traffic either way; a silent
+   * WebSocket connection is pinged after this long and closed one period later without a pong.
+   * Default 120 000 ms.
+   */
   readonly tcpIdleTimeoutMs?: number;
   /** Give up an outbound TCP connect after this long. Default 10 000 ms. */
   readonly tcpConnectTimeoutMs?: number;

@@ -1,4 +1,6 @@
-export { SiplineError, InvalidArgumentError, InvalidStateError } from './errors.js';
+export { SiplineError, InvalidArgumentError, InvalidStateError, withErrorContext } from './errors.js';
+export type { ErrorContext, SiplineErrorOptions } from './errors.js';
+export { ERROR_HINTS, GENERIC_HINT, errorHint } from './error-hints.js';
 export { systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { randomToken, randomUint32, randomIntBetween } from './ids.js';

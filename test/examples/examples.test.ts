@@ -8,13 +8,22 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/media/index.js';
 import { SessionManager, ToneSource } from '../../src/index.js';
-import type { EndReason } from '../../src/index.js';
+import type { CallSession, EndReason } from '../../src/index.js';
 import { main as simpleServer } from '../../examples/simple-server.js';
 import { main as simpleClient } from '../../examples/simple-client.js';
 import { main as selectiveHandler } from '../../examples/selective-handler.js';
 import { main as callMonitoring } from '../../examples/call-monitoring.js';
 import { main as multiLine } from '../../examples/multi-line.js';
 import { main as mediaExample } from '../../examples/media.js';
+import { main as ivrExample } from '../../examples/ivr.js';
+import { main as callControlExample } from '../../examples/call-control.js';
+import { main as bridgeExample } from '../../examples/bridge.js';
+import { main as conferenceExample } from '../../examples/conference.js';
+import { main as b2buaExample } from '../../examples/b2bua.js';
+import { main as observabilityExample } from '../../examples/observability.js';
+import { main as registerAndAnswerExample } from '../../examples/register-and-answer.js';
+import { main as registrarExample } from '../../examples/registrar.js';
+import { createRegistrar } from '../../src/advanced/index.js';
 import { localManager, openHandles, recordedFrequency, waitFor } from '../loopback/api-helpers.js';
 
 let dir: string;
@@ -134,5 +143,160 @@ describe('examples', () => {
     expect(result.samplesSent).toBe(3200);
     const heard = await recordedFrequency(rec);
     expect(Math.abs(heard.frequency - 600)).toBeLessThanOrEqual(10);
+  });
+
+  it('ivr plays the menu, takes a choice by DTMF and hangs up on #', async () => {
+    const ivr = await ivrExample({ port: 0, log });
+    const caller = await peer();
+    try {
+      const s = await caller.makeCall(ivr.manager.uri('ivr'));
+      await s.answered();
+      const rec = join(dir, 'ivr.wav');
+      const recording = await s.record(rec);
+      await new Promise((r) => setTimeout(r, 300));
+      await s.sendDtmf('2');
+      await waitFor(() => lines.some((l) => /chose 2: support/.test(l)));
+      await new Promise((r) => setTimeout(r, 450));
+      await recording.stop();
+      // The support prompt (880 Hz in the generated prompts) follows the choice.
+      const heard = await recordedFrequency(rec);
+      expect(Math.abs(heard.frequency - 880)).toBeLessThanOrEqual(10);
+      await s.sendDtmf('#', { method: 'info' });
+      expect(await s.ended()).toBe('remote-hangup');
+      expect(lines.join('\n')).toMatch(/chose #: goodbye/);
+    } finally {
+      await ivr.close();
+    }
+  });
+
+  for (const mode of ['blind', 'attended'] as const) {
+    it(`call-control holds, resumes and transfers a caller (${mode})`, async () => {
+      const target = await peer();
+      const targetCalls: CallSession[] = [];
+      target.setCallHandler({ onCallEstablished: (s) => { targetCalls.push(s); } });
+      const desk = await callControlExample({ port: 0, transferTo: target.uri('carol'), mode, holdMs: 300, log });
+      try {
+        const caller = await peer();
+        const callerCalls: CallSession[] = [];
+        caller.setCallHandler({ onCallEstablished: (s) => { callerCalls.push(s); } });
+        const first = await caller.makeCall(desk.manager.uri('desk'));
+        const outcome = await desk.handled;
+        expect(outcome.transfer).toMatchObject({ outcome: 'succeeded', status: 200, attended: mode === 'attended' });
+        expect(['transferred', 'remote-hangup']).toContain(outcome.endReason);
+        await waitFor(() => first.state === 'terminated' && callerCalls.some((c) => c !== first && c.state === 'connected'));
+        const text = lines.join('\n');
+        expect(text).toMatch(/on hold[\s\S]*resumed[\s\S]*transfer accepted: 202[\s\S]*transfer succeeded \(200 OK\)/);
+        await waitFor(() => targetCalls.some((c) => c.state === 'connected' && c.remote.uri === first.local.uri));
+        await callerCalls.find((c) => c !== first)!.hangup();
+      } finally {
+        await desk.close();
+      }
+    });
+  }
+
+  it('bridge calls two parties and joins them', async () => {
+    const alice = await peer();
+    const bob = await peer();
+    let bobSession: CallSession | undefined;
+    alice.setCallHandler({ onIncomingCall: (call) => call.answer({ play: new ToneSource({ frequency: 500 }) }) });
+    bob.setCallHandler({ onIncomingCall: async (call) => { bobSession = await call.answer(); } });
+    const result = bridgeExample({ targets: [alice.uri('alice'), bob.uri('bob')], log });
+    await waitFor(() => bobSession !== undefined && lines.some((l) => /are talking/.test(l)));
+    await new Promise((r) => setTimeout(r, 400));
+    await bobSession!.hangup();
+    const { mode, counters } = await result;
+    expect(mode).toBe('relay');
+    expect(counters.relayedPackets).toBeGreaterThan(10);
+    expect(lines.join('\n')).toMatch(/left the bridge \(ended\)/);
+  });
+
+  it('conference admits callers with the right PIN and hangs up on the others', async () => {
+    const { manager, room } = await conferenceExample({ pin: '4711', port: 0, pinTimeoutMs: 3000, log });
+    opened.push(manager);
+    const caller = await peer();
+    const dialIn = async (pin: string) => {
+      const s = await caller.makeCall(manager.uri('conference'));
+      await s.answered();
+      await s.sendDtmf(`${pin}#`, { durationMs: 60, gapMs: 40 });
+      return s;
+    };
+    const [a, b] = [await dialIn('4711'), await dialIn('4711')];
+    await waitFor(() => room.size === 2);
+    const wrong = await dialIn('1234');
+    expect(await wrong.ended()).toBe('remote-hangup');
+    expect(room.size).toBe(2);
+    await a.hangup();
+    await waitFor(() => room.size === 1);
+    await b.hangup();
+    expect(lines.join('\n')).toMatch(/wrong PIN/);
+  });
+
+  it('b2bua passes a call on to its target and ends both legs together', async () => {
+    const desk = await peer();
+    let deskEnded: EndReason | undefined;
+    desk.setCallHandler({ onIncomingCall: (call) => call.answer(), onCallEnded: (_s, reason) => { deskEnded = reason; } });
+    const { manager } = await b2buaExample({ target: desk.uri('desk'), port: 0, log });
+    opened.push(manager);
+    const caller = await peer();
+    const s = await caller.makeCall(manager.uri('desk'));
+    await s.answered();
+    await waitFor(() => lines.some((l) => /bridged to/.test(l)));
+    await s.hangup();
+    await waitFor(() => deskEnded !== undefined);
+    expect(deskEnded).toBe('remote-hangup');
+    await waitFor(() => lines.some((l) => /both legs ended/.test(l)));
+  });
+
+  it('observability logs, counts and traces calls and refuses past its capacity', async () => {
+    const server = await observabilityExample({ port: 0, metricsPort: 0, maxConcurrent: 1, log });
+    try {
+      const caller = await peer();
+      const first = await caller.makeCall(server.manager.uri('demo'));
+      await first.answered();
+      const second = await caller.makeCall(server.manager.uri('demo'));
+      await expect(second.answered()).rejects.toMatchObject({ reason: 'unavailable', context: { status: 503 } });
+      await first.hangup();
+      await waitFor(() => server.metrics.snapshot().ended['remote-hangup']?.count === 1);
+      await waitFor(() => server.lastTrace().some((l) => / out SIP\/2\.0 200 OK$/.test(l)));
+      const text = await (await fetch(server.metricsUrl)).text();
+      expect(text).toContain('sipline_calls_ended_total{outcome="remote-hangup"} 1');
+      expect(text).toContain('sipline_calls_ended_total{outcome="rejected"} 1');
+      expect(server.lastTrace()[0]).toMatch(/ in INVITE sip:demo@127\.0\.0\.1:\d+ SIP\/2\.0$/);
+      // Each line starts with the session id and the correlation id of the call.
+      expect(lines.some((l) => /^\S+ \[[A-Za-z0-9]{16}\] incoming call .* -> sip:demo@/.test(l))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('register-and-answer registers with digest authentication and answers a call to its AOR', async () => {
+    const pbx = await peer();
+    createRegistrar(pbx, { domain: 'example.test', authenticate: { lookup: (u) => (u === 'alice' ? 'pw' : undefined) } });
+    const phone = await registerAndAnswerExample({
+      registrar: `sip:127.0.0.1:${pbx.port}`, aor: 'sip:alice@example.test', username: 'alice', password: 'pw', port: 0, log,
+    });
+    opened.push(phone.manager);
+    await waitFor(() => lines.some((l) => /^registered sip:alice@example\.test for 600 s$/.test(l)));
+    const s = await pbx.makeCall('sip:alice@example.test');
+    await s.answered();
+    await s.hangup();
+    await waitFor(() => lines.some((l) => /ended: remote-hangup/.test(l)));
+  });
+
+  it('registrar lets a phone register and be called by its address-of-record', async () => {
+    const { manager: pbx, registrar } = await registrarExample({ domain: 'example.test', users: { bob: 'bob-pw' }, port: 0, log });
+    opened.push(pbx);
+    const phone = await peer();
+    phone.setCallHandler({ onIncomingCall: (call) => call.answer() });
+    const reg = phone.register({ registrar: `sip:127.0.0.1:${pbx.port}`, aor: 'sip:bob@example.test', username: 'bob', password: 'bob-pw' });
+    await reg.registered();
+    expect((await registrar.lookup('sip:bob@example.test'))).toHaveLength(1);
+    expect(lines.some((l) => l.startsWith('sip:bob@example.test is at sip:bob@127.0.0.1:'))).toBe(true);
+    const caller = await localManager({ sip: { outboundProxy: `sip:127.0.0.1:${pbx.port}` } });
+    opened.push(caller);
+    const s = await caller.makeCall('sip:bob@example.test');
+    await s.answered();
+    await waitFor(() => phone.sessions().length === 1);
+    await s.hangup();
   });
 });

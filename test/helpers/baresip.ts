@@ -83,6 +83,10 @@ export interface BaresipOptions {
   readonly codecs?: readonly ('g711' | 'g722')[];
   /** `-s`: print SIP messages into the log. */
   readonly sipTrace?: boolean;
+  /** Account line replacing the default one (e.g. with `auth_pass`, `outbound`, `regint` for a registrar). */
+  readonly account?: string;
+  /** Extra config lines (e.g. `sip_certificate PATH`, `sip_cafile PATH` for TLS). */
+  readonly extraConfig?: readonly string[];
 }
 
 /** One event from ctrl_tcp. */
@@ -186,6 +190,7 @@ function configText(o: BaresipOptions, dir: string, ctrlPort: number): string {
     'module_app ctrl_tcp.so',
     `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
     `snd_path ${join(dir, 'rec')}`,
+    ...(o.extraConfig ?? []),
     '',
   ].join('\n');
 }
@@ -229,7 +234,7 @@ export async function startBaresip(opts: BaresipOptions): Promise<BaresipInstanc
   const dir = mkdtempSync(join(tmpdir(), 'sipline-baresip-'));
   mkdirSync(join(dir, 'rec'));
   writeFileSync(join(dir, 'config'), configText(opts, dir, ctrlPort));
-  writeFileSync(join(dir, 'accounts'), `<sip:${user}@127.0.0.1:${opts.port}>;regint=0;answermode=${opts.autoAnswer ? 'auto' : 'manual'}\n`);
+  writeFileSync(join(dir, 'accounts'), `${opts.account ?? `<sip:${user}@127.0.0.1:${opts.port}>;regint=0;answermode=${opts.autoAnswer ? 'auto' : 'manual'}`}\n`);
 
   const args = ['-f', dir, '-t', String(opts.durationSec), ...(opts.sipTrace ? ['-s'] : [])];
   const child = spawn('baresip', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

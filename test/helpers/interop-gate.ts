@@ -86,3 +86,8 @@ export function netnsGate(): InteropGate {
     return undefined;
   });
 }
+
+/** Gate for suites that run Kamailio (Debian package `kamailio`). */
+export function kamailioGate(): InteropGate {
+  return interopGate('Kamailio interop', () => (hasCommand('kamailio') ? undefined : 'the `kamailio` command is not installed (apt-get install kamailio)'));
+}

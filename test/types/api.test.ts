@@ -71,7 +71,7 @@ describe('public API types', () => {
 
   it('session events carry typed arguments', () => {
     type On = CallSession['on'];
-    expectTypeOf<Parameters<On>[0]>().toEqualTypeOf<'state' | 'ended' | 'media' | 'dtmf'>();
+    expectTypeOf<Parameters<On>[0]>().toEqualTypeOf<'state' | 'ended' | 'media' | 'dtmf' | 'early-media' | 'transfer' | 'hold' | 'resume' | 'quality' | 'media-timeout'>();
     const listen = (s: CallSession): void => {
       s.on('state', (change) => expectTypeOf(change.to).toEqualTypeOf<SessionState>());
       s.on('ended', (reason) => expectTypeOf(reason).toEqualTypeOf<EndReason>());
@@ -90,6 +90,18 @@ describe('public API types', () => {
     expectTypeOf<InvalidArgumentError['code']>().toEqualTypeOf<'ERR_INVALID_ARGUMENT'>();
     expectTypeOf<CallFailedError['reason']>().toEqualTypeOf<EndReason>();
     expect(new NotSupportedError('hold')).toBeInstanceOf(SiplineError);
+  });
+
+  it('transfer resolves with a typed result and an incoming REFER reaches onTransferRequest', () => {
+    expectTypeOf<CallSession['transfer']>().returns.toEqualTypeOf<Promise<root.TransferResult>>();
+    expectTypeOf<root.TransferResult['outcome']>().toEqualTypeOf<'succeeded' | 'failed' | 'accepted'>();
+    expectTypeOf<root.TransferProgressEvent['type']>().toEqualTypeOf<'accepted' | 'progress' | 'succeeded' | 'failed'>();
+    expectTypeOf<Parameters<NonNullable<CallHandler['onTransferRequest']>>[1]>().toEqualTypeOf<root.TransferRequest>();
+    const listen = (s: CallSession): void => {
+      s.on('transfer', (event) => expectTypeOf(event.status).toEqualTypeOf<number>());
+    };
+    void listen;
+    expect(typeof root.TransferRequest).toBe('function');
   });
 
   it('the root exports no internal layer classes', () => {

@@ -62,7 +62,7 @@ describe('CallSession', () => {
     const seen: unknown[] = [];
     session.on('dtmf', (e) => seen.push(e.digit));
     session.on('media', (e) => seen.push(e.type));
-    call.emitDtmf({ digit: '#', durationMs: 80 });
+    call.emitDtmf({ digit: '#', durationMs: 80, method: 'rfc4733' });
     call.emitMedia({ type: 'stopped', codec: 'PCMU' });
     expect(seen).toEqual(['#', 'stopped']);
   });

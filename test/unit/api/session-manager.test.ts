@@ -173,7 +173,7 @@ describe('SessionManager handler semantics', () => {
     });
     const inc = engine.invite();
     await tick(20);
-    inc.call.emitDtmf({ digit: '5', durationMs: 100 });
+    inc.call.emitDtmf({ digit: '5', durationMs: 100, method: 'rfc4733' });
     await manager.sessions()[0]!.hangup();
     await tick();
     expect(log).toEqual(['incoming', 'ringing->connected', 'established', 'dtmf 5', 'connected->terminated', 'ended local-hangup']);

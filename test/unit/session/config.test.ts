@@ -27,13 +27,18 @@ describe('resolveConfig defaults', () => {
         transports: ['UDP', 'TCP'],
         publicAddress: undefined,
         limits: { maxMessageSize: 65535, maxHeaders: 256, maxHeaderLineLength: 8192 },
+        reliableProvisional: 'supported',
       },
-      media: { portRange: { min: 10000, max: 20000 }, codecs: ['PCMU', 'PCMA', 'G722'], ptime: 20 },
+      media: { portRange: { min: 10000, max: 20000 }, codecs: ['PCMU', 'PCMA', 'G722'], ptime: 20, dtmfMethod: 'auto', rtpTimeoutMs: 30000, rtpTimeoutAction: 'event' },
       limits: { maxSessions: 1000, overloadResponse: { status: 486 }, maxTransactions: 10000, maxOutgoingSetups: 100 },
       timers: { T1: 500, T2: 4000, T4: 5000 },
       userAgent: `sipline/${pkgVersion}`,
       identity: { uri: 'sip:sipline@localhost', displayName: undefined, isDefault: true },
       close: { timeoutMs: 5000 },
+      sessionTimers: { enabled: true, expires: 1800, minSE: 90 },
+      quality: { intervalMs: 5000, mosBelow: 3.5, lossAbove: 0.05, jitterAboveMs: 60, rttAboveMs: 400 },
+      trace: { maxMessages: 200, maxBytes: 262144 },
+      correlation: { generate: expect.any(Function), header: false },
     });
   });
 
@@ -152,7 +157,7 @@ describe('resolveConfig errors', () => {
     ['transports not an array', { sip: { transports: 'udp' } }, 'sip.transports', /array/],
     ['an empty transports list', { sip: { transports: [] } }, 'sip.transports', /empty/],
     ['an unknown transport', { sip: { transports: ['UDP', 'SCTP'] } }, 'sip.transports[1]'],
-    ['TLS, not supported yet', { sip: { transports: ['tls'] } }, 'sip.transports[0]', /not supported yet/],
+    ['TLS without a certificate', { sip: { transports: ['tls'] } }, 'sip.tls', /certificate and key/],
     ['a duplicate transport', { sip: { transports: ['udp', 'UDP'] } }, 'sip.transports[1]', /twice/],
     ['a non-string transport', { sip: { transports: [17] } }, 'sip.transports[0]'],
     ['a wildcard public address', { sip: { publicAddress: '0.0.0.0' } }, 'sip.publicAddress', /cannot be advertised/],
