@@ -27,7 +27,7 @@ export interface CoreContext {
   /** True once the core is closed. */
   readonly closed: boolean;
   /** Contact value (`<sip:user@host:port;transport=..>`) for a transport. */
-  contactFor(protocol: TransportProtocol): string;
+  contactFor(protocol: TransportProtocol, secure?: boolean): string;
   /** Track a new dialog (early or confirmed) so requests and responses can find it. */
   register(dialog: Dialog): void;
   /** Forget a dialog (terminated). */

@@ -218,7 +218,7 @@ export class IncomingInvite extends TypedEmitter<IncomingInviteEvents> {
       localSeq: undefined,
       remoteSeq: req.cseq.seq,
       secure,
-      localContact: this.#ctx.contactFor(this.inbound.protocol),
+      localContact: this.#ctx.contactFor(this.inbound.protocol, secure),
       ownsCallId: false,
     });
     if (state === 'early') dialog.setInitialInvitePending('incoming', true, req.cseq.seq);

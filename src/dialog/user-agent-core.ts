@@ -182,7 +182,7 @@ export class UserAgentCore {
       capabilities: this.#caps,
       auth: options.auth,
       get closed() { return self.#closed; },
-      contactFor: (p) => this.#contactFor(p),
+      contactFor: (p, secure) => this.#contactFor(p, secure),
       register: (d) => { this.#dialogs.set(dialogKey(d.id.callId, d.id.localTag, d.id.remoteTag), d); },
       unregister: (d) => {
         const k = dialogKey(d.id.callId, d.id.localTag, d.id.remoteTag);
@@ -230,9 +230,12 @@ export class UserAgentCore {
     return this.#caps;
   }
 
-  /** The Contact value used for a transport (`<sip:user@host:port;transport=tcp>`). */
-  contactFor(protocol: TransportProtocol): string {
-    return this.#contactFor(protocol);
+  /**
+   * The Contact value used for a transport (`<sip:user@host:port;transport=tcp>`); with `secure`
+   * (a SIPS request, RFC 3261 §12.1.1) a `sips:` URI for TLS and WSS.
+   */
+  contactFor(protocol: TransportProtocol, secure = false): string {
+    return this.#contactFor(protocol, secure);
   }
 
   /**
@@ -287,7 +290,7 @@ export class UserAgentCore {
       callId: o.callId ?? newCallId(),
       cseq: o.cseq ?? initialCSeq(),
       ...(proxy !== undefined ? { routes: [proxyRoute(proxy)] } : {}),
-      ...(method === 'INVITE' || method === 'SUBSCRIBE' || method === 'REFER' ? { contact: this.#contactFor(target.protocol) } : {}),
+      ...(method === 'INVITE' || method === 'SUBSCRIBE' || method === 'REFER' ? { contact: this.#contactFor(target.protocol, uri.scheme === 'sips') } : {}),
       ...(this.#userAgent !== undefined ? { userAgent: this.#userAgent } : {}),
       headers: [
         ...(method === 'INVITE' ? [{ name: 'Allow', value: this.#caps.allowed.join(', ') }] : []),
@@ -305,11 +308,13 @@ export class UserAgentCore {
     return new NameAddr(SipUri.create({ user: this.#contactUser, host: ep.address }));
   }
 
-  #contactFor(protocol: TransportProtocol): string {
+  #contactFor(protocol: TransportProtocol, secure = false): string {
     const ep = this.#transport.contactAddress(protocol);
     const host = ep.address.includes(':') ? `[${ep.address}]` : ep.address;
-    const scheme = protocol === 'TLS' || protocol === 'WSS' ? 'sips' : 'sip';
-    const tp = protocol === 'UDP' || protocol === 'TLS' ? '' : `;transport=${protocol.toLowerCase()}`;
+    // RFC 3261 §8.1.1.8 / §12.1.1: a SIPS Contact when the request is SIPS; otherwise a sip: URI with
+    // the transport (many UAs cannot send to a sips: Contact they did not ask for).
+    const scheme = secure && (protocol === 'TLS' || protocol === 'WSS') ? 'sips' : 'sip';
+    const tp = protocol === 'UDP' || (scheme === 'sips' && protocol === 'TLS') ? '' : `;transport=${protocol.toLowerCase()}`;
     return `<${scheme}:${this.#contactUser}@${host}:${ep.port}${tp}>`;
   }
 

@@ -17,7 +17,7 @@ import type { StreamDialect } from './stream-dialect.js';
 import { createTlsDialect } from './tls-dialect.js';
 import { aliasHostsOf, defaultListenPorts, validateTransportOptions } from './secure-options.js';
 import { WsServer } from './ws-server.js';
-import type { WsConnection } from './ws-server.js';
+import type { WsConnection } from './ws-connection.js';
 import { zeroCounters } from './types.js';
 import type {
   Endpoint, InboundMessage, SipTransportLayer, TransportCounters, TransportLayerEvents, TransportLayerOptions,

@@ -123,6 +123,22 @@ describe('TLS transport over loopback', () => {
     await waitFor(() => server.counters.tlsHandshakeFailures === 1);
   });
 
+  it('asks clients for a certificate with requestCert and refuses those without one', async () => {
+    const server = await tlsLayer({ tls: { cert: pki.cert, key: pki.key, ca: pki.ca, requestCert: true } });
+    const got = answerEverything(server);
+    // Our client presents its own certificate (signed by the CA): accepted.
+    const client = await tlsLayer({ trust: pki.ca });
+    await options(client, `sips:bob@127.0.0.1:${server.portOf('TLS')}`, 1);
+    await waitFor(() => got.length === 1);
+    // A client with no certificate: the handshake fails on the server side.
+    const bare = tlsConnect({ host: '127.0.0.1', port: server.portOf('TLS'), ca: pki.ca });
+    open.push({ close: () => bare.destroy() });
+    bare.on('error', () => { /* refused */ });
+    bare.write('OPTIONS sips:bob@127.0.0.1 SIP/2.0\r\n\r\n');
+    await waitFor(() => server.counters.tlsHandshakeFailures === 1);
+    expect(got).toHaveLength(1);
+  });
+
   it('closes idle TLS connections', async () => {
     const server = await tlsLayer({ trust: pki.ca, tcpIdleTimeoutMs: 150 });
     answerEverything(server);
@@ -140,7 +156,7 @@ describe('calls between two managers over TLS', () => {
         host: '127.0.0.1', port: 0, transports: ['UDP', 'TLS'],
         tls: { cert: pki.cert, key: pki.key, ...(ca !== undefined ? { ca } : {}) },
       },
-      media: { portRange: { min: 41000, max: 42000 } },
+      media: { portRange: { min: 53000, max: 53499 } },
       close: { timeoutMs: 1000 },
     });
     open.push(m);
