@@ -84,7 +84,7 @@ export type {
   SipConfig,
   SipLimitsConfig,
   TimersConfig,
-  SessionTimersConfig,
+  SessionTimersConfig, ResolvedSessionTimers, RenegotiationOperation,
   TransportName,
   TransportNameInput,
   TlsConfig,
@@ -129,7 +129,7 @@ export { Registration } from './api/index.js';
 export { AuthenticationFailedError } from './api/index.js';
 export type {
   RegisterOptions, RegistrationEventMap, RegisteredInfo, RegistrationFailure, RegistrationState,
-  AuthenticateConfig, AuthLookupResult, CredentialsConfig, RegistrationOptions, UnregisteredInfo, AuthPassword, AuthHa1,
+  AuthenticateConfig, AuthLookupResult, CredentialsConfig, RegistrationOptions, RegistrationRetry, UnregisteredInfo, AuthPassword, AuthHa1,
   AuthAlgorithm, AuthRateLimit, AuthFailureReason,
 } from './api/index.js';
 

@@ -9,7 +9,7 @@ import type { AudioSink, AudioSource, PcmStreamSinkOptions, PcmStreamSourceOptio
 import { SessionState, SessionStateError } from '../session/index.js';
 import type { EndReason, MediaTimeoutEvent, QualityEvent, SessionStateChange, SipTrace } from '../session/index.js';
 import type { TransferOptions, TransferProgressEvent, TransferResult } from '../session/index.js';
-import { InvalidArgumentError, TypedEmitter } from '../util/index.js';
+import { InvalidArgumentError, TypedEmitter, withErrorContext } from '../util/index.js';
 import type { ErrorContext } from '../util/index.js';
 import { registerPort } from './engine-access.js';
 import type { EngineCall } from './engine-port.js';
@@ -220,7 +220,7 @@ export class CallSession {
    */
   async hangup(): Promise<void> {
     this.#assert(LIVE, 'hang up');
-    await this.#call.hangup();
+    await this.#withContext(this.#call.hangup());
     await this.#call.terminated;
   }
 
@@ -237,7 +237,7 @@ export class CallSession {
     this.#assert(LIVE, 'play');
     const src = typeof source === 'string' ? await WavFileSource.fromFile(source) : checkSource(source);
     this.#assert(LIVE, 'play');
-    await this.#call.play(src);
+    await this.#withContext(this.#call.play(src));
   }
 
   /** Stop playing; the far end hears silence. Does nothing when nothing plays. */
@@ -306,7 +306,7 @@ export class CallSession {
   async hold(): Promise<void> {
     this.#assert([S.Connected, S.OnHold], 'hold');
     if (this.#call.hold === undefined) throw new NotSupportedError('hold');
-    await this.#call.hold();
+    await this.#withContext(this.#call.hold());
   }
 
   /**
@@ -320,7 +320,7 @@ export class CallSession {
   async resume(): Promise<void> {
     this.#assert([S.OnHold], 'resume');
     if (this.#call.resume === undefined) throw new NotSupportedError('resume');
-    await this.#call.resume();
+    await this.#withContext(this.#call.resume());
   }
 
   /**
@@ -348,7 +348,7 @@ export class CallSession {
     this.#assert([S.Connected, S.OnHold], 'transfer');
     if (!blind) target.#assert([S.Connected, S.OnHold], 'be the other call of an attended transfer');
     if (this.#call.transfer === undefined) throw new NotSupportedError(blind ? 'transfer' : 'attended transfer');
-    return this.#call.transfer(blind ? target : target.#call, options);
+    return this.#withContext(this.#call.transfer(blind ? target : target.#call, options));
   }
 
   /**
@@ -371,7 +371,7 @@ export class CallSession {
     // Media starts just after the answer (for an incoming call, once the caller's ACK arrives); digits sent in between wait for it.
     await this.#mediaStarted;
     this.#assert(ESTABLISHED, 'send DTMF');
-    await this.#call.sendDtmf(digits.toUpperCase(), options);
+    await this.#withContext(this.#call.sendDtmf(digits.toUpperCase(), options));
   }
 
   /**
@@ -418,6 +418,16 @@ export class CallSession {
   off<K extends keyof CallSessionEvents>(event: K, listener: (...args: CallSessionEvents[K]) => void): this {
     this.#events.off(event, listener);
     return this;
+  }
+
+  /** Add this call's identifiers (session, state, Call-ID, tags, SIP status) to a typed error the engine rejected with. */
+  async #withContext<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation;
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      throw withErrorContext(err, this.errorContext(typeof status === 'number' ? status : undefined));
+    }
   }
 
   #assert(allowed: readonly SessionState[], operation: string): void {

@@ -240,6 +240,7 @@ class EngineAdapter implements EnginePort {
       ...(from === undefined ? {} : { from }),
       ...(options.headers === undefined ? {} : { headers: options.headers }),
       ...(options.codecs === undefined ? {} : { codecs: options.codecs.map((c) => c.toUpperCase() as 'PCMU') }),
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     });
     return this.#wrap(session);
   }

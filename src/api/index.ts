@@ -19,7 +19,7 @@ export { Registration } from './registration.js';
 export type { RegisterOptions, RegistrationEventMap } from './registration.js';
 export type {
   RegisteredInfo, RegistrationFailure, RegistrationState, AuthenticateConfig, AuthLookupResult, CredentialsConfig,
-  RegistrationOptions, UnregisteredInfo, AuthPassword, AuthHa1, AuthAlgorithm, AuthRateLimit, AuthFailureReason,
+  RegistrationOptions, RegistrationRetry, UnregisteredInfo, AuthPassword, AuthHa1, AuthAlgorithm, AuthRateLimit, AuthFailureReason,
 } from '../session/index.js';
 export { AuthenticationFailedError } from '../session/index.js';
 // Engine objects behind the public ones, for src/advanced/ only (not re-exported by the root). @internal

@@ -5,7 +5,7 @@
  * @module
  */
 import type { AudioSource } from '../session/index.js';
-import type { CodecNameInput, EndReason } from '../session/index.js';
+import type { CodecNameInput, CredentialsConfig, EndReason } from '../session/index.js';
 
 /** Which side started the call: `incoming` (we received the INVITE) or `outgoing` (we sent it). */
 export type CallDirection = 'incoming' | 'outgoing';
@@ -52,6 +52,8 @@ export interface MakeCallOptions {
   readonly timeoutMs?: number;
   /** Aborting the signal hangs the call up (CANCEL before the answer, BYE after). */
   readonly signal?: AbortSignal;
+  /** Credentials for this call's 401/407 challenges instead of the manager's `credentials` (see docs/registration.md). */
+  readonly credentials?: readonly CredentialsConfig[];
 }
 
 /** Options of `IncomingCall.answer(options)`. */

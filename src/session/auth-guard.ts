@@ -14,6 +14,13 @@ import { UNCHALLENGED_METHODS, type AuthenticateConfig, type AuthLookupResult } 
 
 const debug = createDebug('sipline:session');
 
+const authenticated = new WeakMap<SipRequest, string>();
+
+/** The user name a request was authenticated as by the manager's `authenticate` guard, if any. */
+export function authenticatedUserOf(request: SipRequest): string | undefined {
+  return authenticated.get(request);
+}
+
 /** Turn what an `authenticate.lookup` returned into a digest secret. */
 export function toDigestSecret(found: AuthLookupResult): DigestSecret | undefined {
   if (found === undefined || found === null) return undefined;
@@ -68,7 +75,10 @@ export function createAuthGuard(config: AuthenticateConfig, skip: (method: strin
     if (methods !== undefined ? !methods.includes(m) : UNCHALLENGED_METHODS.includes(m)) return undefined;
     if (skip(m)) return undefined;
     const verdict = await server.verify(digestRequestOf(server, request, inbound.source.address));
-    if (verdict.ok) return { ok: true };
+    if (verdict.ok) {
+      authenticated.set(request, verdict.username);
+      return { ok: true };
+    }
     debug('%s from %s refused: %s', m, inbound.source.address, verdict.reason);
     return refusalOf(verdict);
   };

@@ -73,7 +73,7 @@ export class CallControl {
     this.#askInterval = timers.expires;
     this.#askMinSE = timers.minSE;
     this.timer = new SessionTimer(control.ctx.clock, {
-      refresh: () => { void sendRefresh(this).catch((err: unknown) => debug('%s: refresh failed: %O', control.id, err)); },
+      refresh: () => { void sendRefresh(this).catch((err: unknown) => debug('%s: refresh failed: %O', control.label, err)); },
       expire: () => { control.post(() => this.#expire()); },
     }, control.id);
   }
@@ -127,7 +127,7 @@ export class CallControl {
     this.#retries422++;
     this.#askInterval = next;
     this.#askMinSE = next;
-    debug('%s: 422, retrying the INVITE with Session-Expires %d', this.c.id, next);
+    debug('%s: 422, retrying the INVITE with Session-Expires %d', this.c.label, next);
     return true;
   }
 

@@ -79,7 +79,7 @@ export async function changeLocalHold(cc: CallControl, hold: boolean): Promise<v
   if (dialog === undefined || dialog.state !== 'confirmed' || c.media() === undefined) throw new SessionStateError(op, c.machine.state);
   const { res, sent } = await reinvite(cc, dialog, op, () => cc.buildOffer(hold));
   if (res.status < 200 || res.status >= 300) {
-    debug('%s: %s re-INVITE answered %d; nothing changed', c.id, op, res.status);
+    debug('%s: %s re-INVITE answered %d; nothing changed', c.label, op, res.status);
     throw new ReinviteFailedError(op, res.status);
   }
   await c.enqueue(async () => {
@@ -129,7 +129,7 @@ export async function sendRefresh(cc: CallControl): Promise<void> {
             try {
               await cc.apply(applyAnswer(sent, res.body.toString('utf8')), cc.localHold, 'remote', sent);
             } catch (err) {
-              debug('%s: refresh answer not applied: %O', c.id, err);
+              debug('%s: refresh answer not applied: %O', c.label, err);
             }
           }
           cc.timer.refreshed(next);
@@ -138,7 +138,7 @@ export async function sendRefresh(cc: CallControl): Promise<void> {
       }
       const larger = res.status === 422 ? retryIntervalAfter422(res, interval) : undefined;
       if (larger === undefined) {
-        debug('%s: session refresh answered %d; the session expires unless a later one succeeds', c.id, res.status);
+        debug('%s: session refresh answered %d; the session expires unless a later one succeeds', c.label, res.status);
         return;
       }
       interval = larger;

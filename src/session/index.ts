@@ -108,13 +108,13 @@ export { OBSERVABILITY_DEFAULTS } from './config-observability.js';
 // Registration and digest authentication (issue 8, docs/registration.md).
 export { RegistrationAgent } from './registration-agent.js';
 export type {
-  RegistrationOptions, RegistrationEvents, RegistrationState, RegisteredInfo, RegistrationFailure, UnregisteredInfo,
+  RegistrationOptions, RegistrationEvents, RegistrationState, RegisteredInfo, RegistrationFailure, UnregisteredInfo, RegistrationRetry,
 } from './registration-agent.js';
 export type {
   AuthenticateConfig, AuthLookupResult, CredentialsConfig, AuthPassword, AuthHa1, AuthAlgorithm, AuthRateLimit,
 } from './config-auth.js';
 export { EngineHooks } from './engine-hooks.js';
 export type { OutOfDialogHandler, TargetResolver, HookRegistration } from './engine-hooks.js';
-export { digestServerFor, digestRequestOf, refusalOf, toDigestSecret } from './auth-guard.js';
+export { authenticatedUserOf, digestServerFor, digestRequestOf, refusalOf, toDigestSecret } from './auth-guard.js';
 export { AuthenticationFailedError } from '../dialog/index.js';
 export type { AuthFailureReason } from '../dialog/index.js';

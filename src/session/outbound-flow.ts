@@ -22,6 +22,7 @@ import { SessionState } from './session-state.js';
 import { isReliableProvisional } from './early-media.js';
 import { withHeaders } from './session-timer-rules.js';
 import type { OutboundCallOptions } from './session-types.js';
+import { callAuth } from './call-credentials.js';
 
 /**
  * The end reason of a final failure response to our INVITE: `endReasonFromStatus`, except that a
@@ -109,6 +110,7 @@ export class OutboundFlow {
           ...(o.from !== undefined ? { from: o.from } : {}),
           ...(o.to !== undefined ? { to: o.to } : {}),
           ...(timerHeaders(requireHeaders(config.sip.reliableProvisional, o.headers), c.callControl.inviteHeaders())),
+          ...callAuth(o),
         });
       } catch (err) {
         return this.#fail('error', err);
@@ -219,6 +221,7 @@ export class OutboundFlow {
         ...(o.from !== undefined ? { from: o.from } : {}),
         ...(o.to !== undefined ? { to: o.to } : {}),
         ...(timerHeaders(requireHeaders(c.ctx.config.sip.reliableProvisional, o.headers), c.callControl.inviteHeaders())),
+        ...callAuth(o),
       });
       this.#invite = invite;
       invite.on('progress', (r) => c.post(() => this.#onProgress(r)));

@@ -39,10 +39,18 @@ export interface RegistrationOptions {
   readonly outboundProxy?: string | null;
   /** Refresh after this share of the granted time, drawn uniformly (default [0.5, 0.9]). */
   readonly refreshWindow?: readonly [min: number, max: number];
-  /** Back-off after failures: first delay and cap, ms (default 2000 and 300 000). */
-  readonly retry?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** Back-off after failures (doubling from `initialMs` up to `maxMs`, with jitter). */
+  readonly retry?: RegistrationRetry;
   /** Random source in [0, 1) for the jitter (tests). */
   readonly random?: () => number;
+}
+
+/** Back-off of a registration after failures. */
+export interface RegistrationRetry {
+  /** First delay, ms (default 2000). */
+  readonly initialMs?: number;
+  /** Longest delay, ms (default 300 000). */
+  readonly maxMs?: number;
 }
 
 /** A successful registration or refresh. */

@@ -37,7 +37,7 @@ export function handleRemoteOffer(cc: CallControl, request: IncomingRequest): vo
     return;
   }
   cc.c.enqueue(() => answerRemote(cc, request)).catch((err: unknown) => {
-    debug('%s: %s from the far end failed: %O', cc.c.id, request.method, err);
+    debug('%s: %s from the far end failed: %O', cc.c.label, request.method, err);
     safeRespond(request, 500);
   });
 }
@@ -75,7 +75,7 @@ async function answerRemote(cc: CallControl, incoming: IncomingRequest): Promise
       direction: cc.localHold ? 'sendonly' : 'sendrecv',
     });
   } catch (err) {
-    debug('%s: remote offer refused: %O', c.id, err);
+    debug('%s: remote offer refused: %O', c.label, err);
     safeRespond(incoming, err instanceof SdpNegotiationError ? 488 : 400);
     return;
   }
@@ -101,7 +101,7 @@ async function offerInAnswer(cc: CallControl, incoming: IncomingRequest, headers
       try {
         await cc.apply(applyAnswer(offer, ack.body.toString('utf8')), cc.localHold, 'remote', offer);
       } catch (err) {
-        debug('%s: answer in ACK not usable, media unchanged: %O', c.id, err);
+        debug('%s: answer in ACK not usable, media unchanged: %O', c.label, err);
       }
     });
   };

@@ -26,7 +26,7 @@ export interface SessionControl {
   readonly id: string;
   readonly callId: string;
   /** Prefix of the session's debug lines: `<id> [<correlation id>]`. */
-  readonly label?: string;
+  readonly label: string;
   readonly ctx: SessionContext;
   readonly machine: SessionStateMachine;
   readonly local: LocalSdpSession;

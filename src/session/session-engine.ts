@@ -327,12 +327,12 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
       this.#handlerFailed(session, err);
       return;
     }
-    if (!session.decided && this.#autoRing) session.ring().catch((err: unknown) => debug('%s: 180 not sent: %O', session.id, err));
+    if (!session.decided && this.#autoRing) session.ring().catch((err: unknown) => debug('%s: 180 not sent: %O', session.logLabel, err));
     Promise.resolve(result).then(undefined, (err: unknown) => this.#handlerFailed(session, err));
   }
 
   #handlerFailed(session: Session, err: unknown): void {
-    debug('%s: incoming-session handler failed: %O', session.id, err);
+    debug('%s: incoming-session handler failed: %O', session.logLabel, err);
     this.#report(err, session);
     if (!session.decided) session.reject(500).catch(() => undefined);
   }
@@ -423,7 +423,7 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
   }
 
   #report(err: unknown, session: Session | undefined): void {
-    debug('%s: error: %O', session?.id ?? 'engine', err);
+    debug('%s: error: %O', session?.logLabel ?? 'engine', err);
     this.safeEmit('error', err, session);
   }
 
@@ -443,7 +443,7 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
     const live = this.sessions();
     debug('closing: %d live sessions', live.length);
     const all = Promise.all(live.map((s) => s.terminate('manager-closed', 503).catch((err: unknown) => {
-      debug('%s: hang-up on close failed: %O', s.id, err);
+      debug('%s: hang-up on close failed: %O', s.logLabel, err);
     })));
     let timer: TimerHandle | undefined;
     await Promise.race([all, new Promise<void>((resolve) => {

@@ -151,7 +151,7 @@ export class SessionTransfer {
     dialog.once('terminated', ended);
     try {
       const res = await sent;
-      debug('%s: REFER answered %d', this.#session.id, res.status);
+      debug('%s: REFER answered %d', this.#session.logLabel, res.status);
       if (res.status >= 300) {
         this.#emit(Object.freeze({ type: 'failed', status: res.status, reason: res.reason }));
         return result('failed', res.status, res.reason);
@@ -160,7 +160,7 @@ export class SessionTransfer {
       timer.handle = clock.setTimeout(() => settle('timeout'), timeoutMs);
       const f = await final;
       if (typeof f === 'string') {
-        debug('%s: transfer ended without a final NOTIFY (%s)', this.#session.id, f);
+        debug('%s: transfer ended without a final NOTIFY (%s)', this.#session.logLabel, f);
         return result('accepted', res.status, res.reason);
       }
       const ok = f.status < 300;
@@ -191,7 +191,7 @@ export class SessionTransfer {
     // call at many peers (RFC 5057 §5.2 is not universal).
     request.respond(200);
     if (run === undefined || (n.id !== undefined && n.id !== String(run.cseq))) {
-      debug('%s: NOTIFY for no transfer of ours (id %s): ignored', this.#session.id, n.id ?? '-');
+      debug('%s: NOTIFY for no transfer of ours (id %s): ignored', this.#session.logLabel, n.id ?? '-');
       return;
     }
     run.onNotify(n);
@@ -228,7 +228,7 @@ export class SessionTransfer {
       headers: headersOf(request),
     });
     this.#carry(port, request, dialog, details, info).catch((err: unknown) => {
-      debug('%s: transfer handling failed: %O', this.#session.id, err);
+      debug('%s: transfer handling failed: %O', this.#session.logLabel, err);
       this.#control.report(err);
     }).finally(() => { this.#carrying = false; });
   }
@@ -251,9 +251,9 @@ export class SessionTransfer {
       if (dialog.state === 'terminated') return;
       try {
         const res = await sendReferNotify(dialog, { referCSeq, status, reason, final });
-        if (res.status >= 300) debug('%s: NOTIFY %d answered %d', this.#session.id, status, res.status);
+        if (res.status >= 300) debug('%s: NOTIFY %d answered %d', this.#session.logLabel, status, res.status);
       } catch (err) {
-        debug('%s: NOTIFY %d not sent: %O', this.#session.id, status, err);
+        debug('%s: NOTIFY %d not sent: %O', this.#session.logLabel, status, err);
       }
     };
     // RFC 3515 §2.4.4: the first NOTIFY follows the 202 at once.

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { CredentialsConfig } from './config-auth.js';
 import type { ExtraHeaders } from '../dialog/index.js';
 import type { SipUri } from '../sip/index.js';
 import type { CodecName } from './config-types.js';
@@ -137,6 +138,8 @@ export interface OutboundCallOptions {
   readonly timeoutMs?: number;
   /** Aborting hangs the call up (CANCEL before the answer, BYE after). */
   readonly signal?: AbortSignal;
+  /** Credentials for this call instead of the configured `credentials` (RFC 3261 §22.2). */
+  readonly credentials?: readonly CredentialsConfig[];
 }
 
 /** A recording attached with {@link Session.record}. */

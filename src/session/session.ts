@@ -102,15 +102,6 @@ export class Session extends TypedEmitter<SessionEvents> {
       ctx.report(err, this);
     };
     this.setListenerErrorHandler(report);
-    this.#machine = new SessionStateMachine({ id: this.id, onListenerError: report });
-    this.#machine.on('state', (change) => this.safeEmit('state', change));
-    this.finished = new Promise<SessionEnd>((resolve) => { this.#resolveFinished = resolve; });
-    let resolve!: () => void;
-    let reject!: (err: Error) => void;
-    const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
-    promise.catch(() => undefined); // answered() is optional: an unobserved failure is not unhandled
-    this.#answered = { promise, resolve, reject };
-    this.#dtmf = new SessionDtmf(ctx.clock, ctx.config.media.dtmfMethod, (e) => this.safeEmit('dtmf', e));
     this.#obs = new SessionObserver({
       ctx, sessionId: this.id, callId: init.callId, request: flow.invite?.request,
       state: () => this.#machine.state,
@@ -122,6 +113,15 @@ export class Session extends TypedEmitter<SessionEvents> {
       terminate: (reason) => this.terminate(reason),
       log: (format, ...args) => debug(format, ...args),
     });
+    this.#machine = new SessionStateMachine({ id: this.#obs.label, onListenerError: report });
+    this.#machine.on('state', (change) => this.safeEmit('state', change));
+    this.finished = new Promise<SessionEnd>((resolve) => { this.#resolveFinished = resolve; });
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+    promise.catch(() => undefined); // answered() is optional: an unobserved failure is not unhandled
+    this.#answered = { promise, resolve, reject };
+    this.#dtmf = new SessionDtmf(ctx.clock, ctx.config.media.dtmfMethod, (e) => this.safeEmit('dtmf', e));
     this.#control = this.#makeControl();
     this.#calls = new CallControl(this.#control, (type, by) => this.safeEmit(type, Object.freeze({ by })));
     this.#transfer = new SessionTransfer(this.#control, this, (e) => this.safeEmit('transfer', e));
@@ -210,6 +210,11 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** The call's correlation id (see docs/observability.md). */
   get correlationId(): string {
     return this.#obs.correlationId;
+  }
+
+  /** What this call's debug lines start with: `<id> [<correlation id>]`. @internal */
+  get logLabel(): string {
+    return this.#obs.label;
   }
 
   /** The call's SIP messages so far, oldest first, within `trace.maxMessages` / `trace.maxBytes`. */

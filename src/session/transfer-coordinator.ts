@@ -90,7 +90,7 @@ export class TransferCoordinator implements TransferPort {
     if (details.referredBy !== undefined) headers.push({ name: 'Referred-By', value: details.referredBy.toString() });
     const id = original.localIdentity;
     const from = id.displayName === undefined ? `<${id.uri}>` : `"${id.displayName.replace(/["\\]/g, '\\$&')}" <${id.uri}>`;
-    debug('%s: REFER accepted: calling %s', original.id, details.target.toString());
+    debug('%s: REFER accepted: calling %s', original.logLabel, details.target.toString());
     const call = await this.#engine.call({ target: details.target, from, headers });
     try {
       this.#onCall?.(call, original);
@@ -149,7 +149,7 @@ export class TransferCoordinator implements TransferPort {
   bindReplacement(call: Session, old: Session): void {
     replacing.set(call, old);
     call.answered().then(() => old.terminate('replaced'), () => undefined).catch((err: unknown) => {
-      debug('%s: replaced call not ended: %O', old.id, err);
+      debug('%s: replaced call not ended: %O', old.logLabel, err);
     });
   }
 

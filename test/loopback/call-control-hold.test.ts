@@ -197,6 +197,12 @@ describe('renegotiation with a far end that misbehaves or changes things', () =>
     const err = await caller.hold().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ReinviteFailedError);
     expect(err).toMatchObject({ code: 'ERR_REINVITE_FAILED', status: 488, operation: 'hold' });
+    // The error names the call it concerns (issue 10): session, state, Call-ID, tags, status, hint.
+    const ctx = (err as ReinviteFailedError).context;
+    expect(ctx).toMatchObject({ sessionId: caller.id, sessionState: 'connected', callId: caller.callId, status: 488 });
+    expect(ctx.localTag).toMatch(/\S/);
+    expect(ctx.remoteTag).toMatch(/\S/);
+    expect((err as ReinviteFailedError).hint).toMatch(/\S/);
     expect(caller.state).toBe('connected');
     expect(states).toEqual([]);
     expect(engineSessionOf(caller)!.holdState).toEqual({ local: false, remote: false });

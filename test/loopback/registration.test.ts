@@ -249,6 +249,16 @@ describe('authenticate and credentials in the manager configuration', () => {
     expect(call.state).toBe('terminated');
   });
 
+  it('uses the credentials given to makeCall for that call only', async () => {
+    const callee = await manager({ authenticate: { realm: 'calls.test', lookup: (user) => USERS[user] } });
+    const caller = await manager();
+    const call = await caller.makeCall(callee.uri('callee'), { credentials: [{ realm: 'calls.test', username: 'alice', password: USERS.alice! }] });
+    await call.answered();
+    await call.hangup();
+    const other = await caller.makeCall(callee.uri('callee'));
+    await expect(other.answered()).rejects.toMatchObject({ status: 401 });
+  });
+
   it('never answers a realm it has no credentials for: the call fails with the 401', async () => {
     const callee = await manager({ authenticate: { realm: 'calls.test', lookup: (user) => USERS[user] } });
     const caller = await manager({ credentials: [{ realm: 'elsewhere.test', username: 'bob', password: USERS.bob! }] });
@@ -275,5 +285,20 @@ describe('authenticate and credentials in the manager configuration', () => {
     expect(proxyAuth.length).toBeGreaterThanOrEqual(1);
     expect(proxyAuth[0]).toContain('realm="proxy.test"');
     await call.hangup();
+  });
+});
+
+describe('a registrar relying on the manager\'s own authenticate configuration', () => {
+  it('lets a user bind only its own address-of-record', async () => {
+    const port = await freePort();
+    const pbx = await manager({ sip: { port, transports: ['UDP'] }, authenticate: { realm: DOMAIN, lookup: (user) => USERS[user] } });
+    const registrar = createRegistrar(pbx, { domain: DOMAIN, minExpires: 1 });
+    const phone = await manager();
+    const own = phone.register({ registrar: `sip:127.0.0.1:${port}`, aor: `sip:bob@${DOMAIN}`, username: 'bob', password: USERS.bob! });
+    await nextEvent(own, 'registered');
+    const other = phone.register({ registrar: `sip:127.0.0.1:${port}`, aor: `sip:alice@${DOMAIN}`, username: 'bob', password: USERS.bob! });
+    expect((await nextEvent<RegistrationFailure>(other, 'failed')).status).toBe(403);
+    expect(await registrar.lookup(`sip:bob@${DOMAIN}`)).toHaveLength(1);
+    expect(await registrar.lookup(`sip:alice@${DOMAIN}`)).toEqual([]);
   });
 });

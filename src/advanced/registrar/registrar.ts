@@ -12,7 +12,7 @@ import type { SessionManager } from '../../api/index.js';
 import type { IncomingRequest } from '../../dialog/index.js';
 import { SipUri } from '../../sip/index.js';
 import type { DigestServer } from '../../sip/index.js';
-import { digestRequestOf, digestServerFor, refusalOf } from '../../session/index.js';
+import { authenticatedUserOf, digestRequestOf, digestServerFor, refusalOf } from '../../session/index.js';
 import type { AuthenticateConfig, HookRegistration } from '../../session/index.js';
 import { InvalidArgumentError, InvalidStateError, NotSupportedError, TypedEmitter } from './deps.js';
 import { UserNotRegisteredError } from './errors.js';
@@ -147,6 +147,8 @@ export class Registrar extends TypedEmitter<RegistrarEvents> {
         return r.ok ? { status: 500, headers: [] } : { status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), headers: r.headers };
       }
       username = v.username;
+    } else {
+      username = authenticatedUserOf(request); // checked by the manager's own `authenticate`, if any
     }
     const to = request.to.uri;
     if (!this.#domains.includes(to.host.toLowerCase()) || to.user === undefined) return { status: 404, reason: 'Not Found - Not Our Domain', headers: [] };
