@@ -30,6 +30,8 @@ export { Registrar, createRegistrar, LocationService, normalizeAor, UserNotRegis
 export type { Binding, LocationStore, RegistrarAuthenticate, RegistrarEvents, RegistrarOptions } from './registrar/index.js';
 // Errors of bridges and conferences.
 export { BridgeMediaError, ConferenceFullError, ConferenceLockedError, SessionAlreadyBridgedError } from './errors.js';
+// The manager's own resource tracker (limits.maxSessions is enforced with it).
+export { managerResources } from './manager-resources.js';
 // Primitives: data structures for call engines, keyed by session id (src/advanced/primitives/).
 export {
   COORDINATION_EVENT_TYPES, coordinationBus, DependencyCycleError, DependencyTracker, GROUP_KINDS, GROUP_TRANSITIONS, GroupMembershipError,

@@ -118,3 +118,9 @@ export type { OutOfDialogHandler, TargetResolver, HookRegistration } from './eng
 export { authenticatedUserOf, digestServerFor, digestRequestOf, refusalOf, toDigestSecret } from './auth-guard.js';
 export { AuthenticationFailedError } from '../dialog/index.js';
 export type { AuthFailureReason } from '../dialog/index.js';
+// Resource tracking (issue 7): the engine enforces limits.maxSessions with it; sipline/advanced re-exports it.
+export { ResourceTracker } from './resource-tracker.js';
+export type {
+  AllocationResult, ResourceHandle, ResourceKind, ResourceLimit, ResourceTrackerEvents, ResourceTrackerOptions, ResourceUsage,
+} from './resource-tracker.js';
+export { ResourceLimitError } from './resource-limit-error.js';

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { ResourceTracker } from './resource-tracker.js';
+import type { ResourceHandle } from './resource-tracker.js';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import createDebug from 'debug';
@@ -131,6 +133,15 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
   readonly core: UserAgentCore;
   /** The RTP port allocator over `media.portRange`. */
   readonly ports: PortAllocator;
+  /**
+   * What the engine's sessions hold, with its limits: one unit of `sessions` per live call,
+   * limited to `limits.maxSessions` (change it with `setLimit('sessions', ...)`). Past the limit an
+   * incoming call gets the configured overload response and an outgoing one fails `overloaded`;
+   * each refusal is also a `limit-exceeded` event. Applications may track their own kinds here.
+   */
+  readonly resources: ResourceTracker;
+  /** The `sessions` unit each live session holds. */
+  readonly #seats = new Map<string, ResourceHandle>();
   /** Call transfer: decisions on incoming REFERs, calls placed for them, Replaces (RFC 3515, RFC 3891). */
   readonly transfers: TransferCoordinator;
   /** Extension points for `sipline/advanced` services: request routes, call-target resolution. */
@@ -159,6 +170,7 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
     this.transactions = stack.transactions;
     this.core = stack.core;
     this.ports = stack.ports;
+    this.resources = new ResourceTracker({ limits: { sessions: { global: config.limits.maxSessions } } });
     this.#wire = stack.wire;
     this.#clock = options.clock ?? systemClock;
     this.#handler = options.onIncomingSession;
@@ -290,7 +302,8 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
       this.#counters.countFailure('manager-closed');
       return;
     }
-    if (this.#sessions.size >= this.config.limits.maxSessions) {
+    const seat = this.resources.tryAllocate(invite.request.callId, 'sessions', 1, 'incoming call');
+    if (!seat.ok) {
       const o = this.config.limits.overloadResponse;
       debug('%d sessions live: INVITE %s refused with %d', this.#sessions.size, invite.request.callId, o.status);
       if (o.status === 503) invite.reject(503, { headers: { 'Retry-After': String(o.retryAfter) } });
@@ -301,10 +314,12 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
     // RFC 3891 §3: an INVITE with Replaces takes the place of a call of ours, or is refused.
     const replaced = this.transfers.screenInvite(invite);
     if (replaced !== undefined && !(replaced instanceof Session)) {
+      this.resources.release(seat.handle);
       this.#counters.countFailure(endReasonFromStatus(replaced.status));
       return;
     }
     const session = Session.incoming(this.#ctx, invite);
+    this.#seats.set(session.id, seat.handle);
     if (replaced !== undefined) this.transfers.bindReplacement(session, replaced);
     this.#register(session);
     void this.#offer(session);
@@ -353,11 +368,14 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
     options = await resolveCallTarget(this.hooks, options);
     const { local, remote } = this.#parties(options);
     this.#counters.callsOut++;
-    if (this.#sessions.size >= this.config.limits.maxSessions) {
+    const callId = newCallId();
+    const seat = this.resources.tryAllocate(callId, 'sessions', 1, 'outgoing call');
+    if (!seat.ok) {
       this.#counters.countFailure('overloaded');
-      throw new CallFailedError('overloaded', undefined, { message: `maxSessions (${this.config.limits.maxSessions}) reached` });
+      throw new CallFailedError('overloaded', undefined, { message: `maxSessions (${seat.error.limit}) reached`, cause: seat.error });
     }
-    const session = Session.outgoing(this.#ctx, options, newCallId(), local, remote);
+    const session = Session.outgoing(this.#ctx, options, callId, local, remote);
+    this.#seats.set(session.id, seat.handle);
     this.#register(session);
     return new Promise<Session>((resolve, reject) => {
       void this.#setups.add(async () => {
@@ -417,6 +435,11 @@ export class SessionEngine extends TypedEmitter<SessionEngineEvents> {
 
   #ended(session: Session, reason: EndReason, connected: boolean): void {
     this.#sessions.delete(session.id);
+    const seat = this.#seats.get(session.id);
+    if (seat !== undefined) {
+      this.#seats.delete(session.id);
+      this.resources.release(seat);
+    }
     this.#counters.countEnd(reason, connected);
     const end = session.end;
     if (end !== undefined) this.safeEmit('session-ended', session, end);
