@@ -1,4 +1,6 @@
-import { Inviter, Messager, Registerer, SessionState, UserAgent } from 'sip.js';
+import { Inviter, Messager, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js';
+import type { Invitation } from 'sip.js';
+import { createRegistrar } from '../../src/advanced/index.js';
 import type { CallSession } from '../../src/index.js';
 import { WebSocket } from 'ws';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -339,26 +341,51 @@ describe('SIP.js in Node over WebSocket', () => {
     expect(states).toEqual([SessionState.Establishing, SessionState.Established, SessionState.Terminated]);
   });
 
-  it('gets a final answer to a REGISTER over WS, whatever the manager does with it', async () => {
+  it('registers to a sipline registrar over WS with digest authentication, and is then called by its address of record', async () => {
     const manager = await SessionManager.new({
       sip: { host: '127.0.0.1', port: 0, transports: ['UDP', 'WS'] },
       media: { portRange: { min: 54500, max: 54999 } },
       close: { timeoutMs: 500 },
     });
     open.push(manager);
+    const registrar = createRegistrar(manager, { domain: 'example.com', authenticate: { lookup: (user) => (user === 'alice' ? 'in-the-browser' : undefined) } });
+    open.push({ close: () => registrar.close() });
     const wsUri = manager.uri('bob', 'WS');
     const hostPort = wsUri.split('@')[1]!.replace(';transport=ws', '');
-    const ua = await sipJs(`ws://${hostPort}`, []);
-    const registerer = new Registerer(ua, { registrar: UserAgent.makeURI(`sip:${hostPort};transport=ws`)! });
+    let invited: Invitation | undefined;
+    const ua = new UserAgent({
+      sessionDescriptionHandlerFactory: (() => fakeSdh()) as never,
+      uri: UserAgent.makeURI('sip:alice@example.com'),
+      authorizationUsername: 'alice',
+      authorizationPassword: 'in-the-browser',
+      transportOptions: { server: `ws://${hostPort}`, traceSip: false },
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+      delegate: { onInvite: (invitation) => { invited = invitation; void invitation.accept(); } },
+    });
+    await ua.start();
+    open.push({ close: () => ua.stop() });
+    const registerer = new Registerer(ua, { registrar: UserAgent.makeURI('sip:example.com')!, expires: 300 });
     open.push({ close: () => registerer.dispose() });
-    const status = await new Promise<number>((resolve) => {
+    const statuses: number[] = [];
+    await new Promise<void>((resolve) => {
+      registerer.stateChange.addListener((state) => { if (state === RegistererState.Registered) resolve(); });
       void registerer.register({
         requestDelegate: {
-          onAccept: (r) => resolve(r.message.statusCode ?? 0),
-          onReject: (r) => resolve(r.message.statusCode ?? 0),
+          onAccept: (r) => { statuses.push(r.message.statusCode ?? 0); },
+          onReject: (r) => { statuses.push(r.message.statusCode ?? 0); resolve(); },
         },
       });
     });
-    expect(status).toBeGreaterThanOrEqual(200);
+    // The challenge was answered inside SIP.js: the final answer it saw is 200, and the binding is there.
+    expect(statuses).toEqual([200]);
+    expect(await registrar.lookup('sip:alice@example.com')).toHaveLength(1);
+    // The registrar's manager reaches the browser phone by its address of record, over the same WebSocket.
+    const call = await manager.makeCall('sip:alice@example.com');
+    await call.answered();
+    expect(invited).toBeDefined();
+    await waitFor(() => invited!.state === SessionState.Established, 3000);
+    await call.hangup();
+    await waitFor(() => invited!.state === SessionState.Terminated, 3000);
   });
 });
