@@ -24,8 +24,10 @@ async function manager(config: SessionManagerConfig = {}): Promise<SessionManage
   return m;
 }
 
-async function registrarOn(port: number, options: Partial<RegistrarOptions> = {}): Promise<{ manager: SessionManager; registrar: Registrar }> {
-  const m = await manager({ sip: { port, transports: ['UDP'] } });
+async function registrarOn(
+  port: number, options: Partial<RegistrarOptions> = {}, transports: ('UDP' | 'TCP')[] = ['UDP'],
+): Promise<{ manager: SessionManager; registrar: Registrar }> {
+  const m = await manager({ sip: { port, transports } });
   const registrar = createRegistrar(m, {
     domain: DOMAIN,
     authenticate: { lookup: (user) => USERS[user] },
@@ -142,6 +144,25 @@ describe('registration to a sipline registrar with digest authentication', () =>
     const second = await registrarOn(port);
     await nextEvent(reg, 'registered');
     expect((await second.registrar.lookup(`sip:alice@${DOMAIN}`)).map((b) => b.contact)).toEqual([reg.contact]);
+  }, 15_000);
+
+  it('survives the loss of its TCP connection: the registrar goes away, comes back, and the refresh opens a new connection', async () => {
+    const port = await freePort();
+    const first = await registrarOn(port, {}, ['UDP', 'TCP']);
+    const phone = await manager();
+    const reg = phone.register({
+      registrar: `sip:127.0.0.1:${port};transport=tcp`, aor: `sip:alice@${DOMAIN}`, username: 'alice', password: USERS.alice!, expires: 2,
+      retry: { initialMs: 200, maxMs: 1000 },
+    });
+    await nextEvent(reg, 'registered');
+    await first.manager.close(); // closes the TCP connection under the registration
+    const failure = await nextEvent<RegistrationFailure>(reg, 'failed');
+    expect([408, 503]).toContain(failure.status);
+    const second = await registrarOn(port, {}, ['UDP', 'TCP']);
+    await nextEvent(reg, 'registered');
+    expect((await second.registrar.lookup(`sip:alice@${DOMAIN}`)).map((b) => b.contact)).toEqual([reg.contact]);
+    // And the AOR is reachable again, over the new connection.
+    await waitFor(() => reg.state === 'registered', 3000);
   }, 15_000);
 
   it('unregister removes the binding and the AOR is no longer reachable', async () => {
