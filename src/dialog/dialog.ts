@@ -9,7 +9,7 @@ import { AckCache, buildInDialogRequest, sendInDialog, type DialogAddressing } f
 import { authenticatorOf, sendWithAuth } from './auth-retry.js';
 import { initialCSeq } from './message-builder.js';
 import type { RouteEntry } from './route-set.js';
-import { glareRetryDelay } from './timing.js';
+import { glareRetryDelay, overlapRetryDelayMs } from './timing.js';
 import type {
   DialogId, DialogRole, DialogState, MessageContent, ReinviteOptions, ResponseOptions, TerminationReason,
 } from './types.js';
@@ -198,7 +198,8 @@ export class Dialog extends TypedEmitter<DialogEvents> {
   /**
    * Send a re-INVITE (RFC 3261 §14.1) and resolve with its final response
    * after ACKing a 2xx. On 491 the request is retried after the §14.1 delay
-   * (2.1-4 s when we own the Call-ID, else 0-2 s), up to `maxGlareRetries`.
+   * (2.1-4 s when we own the Call-ID, else 0-2 s), and on 500 with Retry-After (the peer
+   * still had an INVITE pending, §14.2) after that delay, up to `maxGlareRetries` in all.
    * @throws RequestPendingError when an INVITE is already in progress in either direction
    * @throws DialogStateError before the dialog is confirmed
    */
@@ -224,7 +225,16 @@ export class Dialog extends TypedEmitter<DialogEvents> {
       } finally {
         this.#outgoingInvite = false;
       }
-      if (res.status !== 491 || options.retryOnGlare === false || attempt >= maxRetries) return res;
+      if (options.retryOnGlare === false || attempt >= maxRetries) return res;
+      // §14.2: the peer had another INVITE pending (often: the ACK of its 2xx was lost); retry after Retry-After.
+      const overlap = overlapRetryDelayMs(res.status, res.get('Retry-After'));
+      if (overlap !== undefined) {
+        this.#ctx.log('500 with Retry-After on re-INVITE of %s: retry in %d ms', this.id.callId, overlap);
+        await new Promise<void>((resolve) => this.#ctx.clock.setTimeout(resolve, overlap));
+        if (this.#isTerminated()) return res;
+        continue;
+      }
+      if (res.status !== 491) return res;
       // §14.1: wait, then retry, unless the dialog ends or the peer's INVITE is still running.
       do {
         const delay = glareRetryDelay(this.ownsCallId);

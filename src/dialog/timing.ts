@@ -39,3 +39,16 @@ export function glareRetryDelay(ownsCallId: boolean): number {
 export function overlapRetryAfterSeconds(): number {
   return randomIntBetween(0, 11);
 }
+
+/**
+ * Delay before retrying a re-INVITE that the peer refused with 500 and Retry-After because
+ * another INVITE was still pending on its side (RFC 3261 §14.2; after a lost ACK the peer still
+ * waits for the ACK of its previous 2xx): the Retry-After seconds, at least 0.5 s and at most
+ * 10 s (the range §14.2 asks the peer to draw from). Undefined for any other response.
+ */
+export function overlapRetryDelayMs(status: number, retryAfter: string | undefined): number | undefined {
+  if (status !== 500 || retryAfter === undefined) return undefined;
+  const seconds = Number.parseInt(retryAfter, 10);
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.min(Math.max(seconds * 1000, 500), 10_000);
+}

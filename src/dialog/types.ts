@@ -56,10 +56,11 @@ export interface ResponseOptions extends MessageContent {
 /** Options of a re-INVITE sent inside a dialog (RFC 3261 §14.1). */
 export interface ReinviteOptions extends MessageContent {
   /**
-   * Retry after a 491 (Request Pending) at the §14.1 random delay; default true.
+   * Retry after a 491 (Request Pending) at the §14.1 random delay, and after a 500 with
+   * Retry-After (§14.2, the peer had another INVITE pending) at that delay; default true.
    */
   readonly retryOnGlare?: boolean;
-  /** Most retries after 491; default 5. */
+  /** Most retries after 491 or 500 with Retry-After; default 5. */
   readonly maxGlareRetries?: number;
   /**
    * Body of the ACK when the 2xx carries an offer (the re-INVITE had none, §13.2.2.4).

@@ -91,3 +91,11 @@ export function netnsGate(): InteropGate {
 export function kamailioGate(): InteropGate {
   return interopGate('Kamailio interop', () => (hasCommand('kamailio') ? undefined : 'the `kamailio` command is not installed (apt-get install kamailio)'));
 }
+
+/** Gate for suites that run sipvicious (`svmap`, `svwar`, `svcrack`; Debian package `sipvicious`). */
+export function sipviciousGate(): InteropGate {
+  return interopGate('sipvicious', () => {
+    const missing = ['svmap', 'svwar', 'svcrack'].filter((c) => !hasCommand(c));
+    return missing.length === 0 ? undefined : `${missing.map((c) => `\`${c}\``).join(', ')} not installed (apt-get install sipvicious)`;
+  });
+}
