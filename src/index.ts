@@ -68,6 +68,8 @@ export type {
   CodecName,
   CodecNameInput,
   DtmfMethod,
+  SrtpMode,
+  SrtpSuiteName,
   Identity,
   IdentityInput,
   LimitsConfig,

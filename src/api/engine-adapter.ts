@@ -43,7 +43,7 @@ const COMPACT: Readonly<Record<string, string>> = {
 
 const ZERO_STATS: CallStats = Object.freeze({
   codec: undefined, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, packetsLost: 0,
-  jitterMs: 0, rttMs: undefined, mos: undefined, durationMs: 0,
+  jitterMs: 0, rttMs: undefined, mos: undefined, durationMs: 0, srtp: undefined, srtpAuthFailures: 0, srtpReplays: 0,
 });
 
 function headersOf(session: Session): SipHeaders {
@@ -156,6 +156,9 @@ class CallAdapter implements EngineCall {
       rttMs: st.rttMs,
       mos: st.mos,
       durationMs,
+      srtp: st.srtp,
+      srtpAuthFailures: st.srtpAuthFailures,
+      srtpReplays: st.srtpReplays,
     });
   }
 }

@@ -158,6 +158,12 @@ export interface CallStats {
   readonly mos: number | undefined;
   /** Milliseconds since the call was answered (0 before). */
   readonly durationMs: number;
+  /** The SRTP crypto suite protecting the media (`media.srtp`, RFC 4568), or `undefined` for plain RTP. */
+  readonly srtp: string | undefined;
+  /** SRTP/SRTCP packets dropped because their authentication tag did not match: tampered, injected, or keyed differently. */
+  readonly srtpAuthFailures: number;
+  /** SRTP/SRTCP packets dropped as replayed (RFC 3711 §3.3.2). */
+  readonly srtpReplays: number;
 }
 
 /** Call counters of a manager since it started. */

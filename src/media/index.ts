@@ -87,3 +87,5 @@ export { ReplayWindow } from './srtp/replay-window.js';
 export { guessPacketIndex } from './srtp/rtp-index.js';
 export type { IndexGuess } from './srtp/rtp-index.js';
 export { SrtpAuthenticationError, SrtpReplayError, SrtpTooShortError, SrtpKeyExhaustedError } from './srtp/srtp-errors.js';
+export { SrtpTransform } from './session/srtp-transform.js';
+export type { SrtpKeys } from './session/srtp-transform.js';

@@ -17,6 +17,8 @@ import { assembleDescription, checkPort, resolveOrigin } from './origin.js';
 import type { SdpOrigin } from './origin.js';
 import { directionOf, parseSdp } from './parse.js';
 import { maxptimeOf, ptimeOf, remoteEndpoints } from './remote.js';
+import { answerSdes, cryptoAttributes, cryptoLinesByMedia, isRtpProtocol } from './sdes.js';
+import type { SdesAnswerPolicy } from './sdes.js';
 import type { CodecCapability, MediaDirection, NegotiatedCodec, NegotiatedMedia } from './types.js';
 
 const log = createDebug('sipline:sdp');
@@ -47,6 +49,8 @@ export interface AnswerOptions {
   readonly origin?: Partial<SdpOrigin>;
   /** `s=` line; default `sipline`. */
   readonly sessionName?: string;
+  /** SDES (RFC 4568): our policy, suites and keys; absent means SRTP off (RTP/SAVP offers refused). */
+  readonly srtp?: SdesAnswerPolicy;
 }
 
 /** An SDP answer and what it agreed. */
@@ -96,7 +100,7 @@ function rejected(m: MediaDescription): MediaDescription {
 
 /**
  * Answers an SDP offer (RFC 3264 §6). sipline runs one RTP session per call, so the first offered
- * RTP/AVP audio stream with a common codec is accepted; every other stream (video, T.38 image, other
+ * RTP/AVP or RTP/SAVP audio stream with a common codec whose media security fits `opts.srtp` is accepted; every other stream (video, T.38 image, other
  * protocols, further audio streams, streams offered with port 0) is rejected with port 0, keeping
  * its m-line and formats. For the accepted stream:
  * - the common codecs in the offerer's order of preference (or ours, `preference: 'local'`), with
@@ -107,14 +111,17 @@ function rejected(m: MediaDescription): MediaDescription {
  * - `a=ptime` echoing the offer's (capped by its `a=maxptime`), else ours;
  * - the direction answered per RFC 3264 §6.1, narrowed by `opts.direction`; an offer with
  *   `c=0.0.0.0` (RFC 2543 hold) counts as one that does not want to receive;
- * - `a=rtcp-mux` when offered and `opts.rtcpMux` allows it.
+ * - `a=rtcp-mux` when offered and `opts.rtcpMux` allows it;
+ * - SDES (RFC 4568 §7.1.2, see `sdes.ts`): our `a=crypto` with the tag and suite of the first
+ *   usable offered line and our own key.
  *
  * @param offer - the remote offer text
  * @param localCaps - our formats (telephone-event included), in our order of preference
  * @param opts - our address, ports and wishes
  * @throws {@link SdpParseError} when the offer is malformed.
  * @throws {@link SdpNegotiationError} `ERR_SDP_NO_COMMON_CODEC` when no audio stream can be
- *   accepted (the session layer answers 488).
+ *   accepted, `ERR_SDP_SRTP_MISMATCH` when one was refused for its media security only (the
+ *   session layer answers 488).
  * @throws InvalidArgumentError on bad options.
  */
 export function createAnswer(offer: string, localCaps: readonly CodecCapability[], opts: AnswerOptions): SdpAnswer {
@@ -127,9 +134,17 @@ export function createAnswer(offer: string, localCaps: readonly CodecCapability[
   const session = parseSdp(offer);
 
   let negotiated: NegotiatedMedia | undefined;
+  let srtpRefused = false;
+  const cryptoLines = cryptoLinesByMedia(offer);
   const media = session.media.map((m, index): MediaDescription => {
-    if (negotiated !== undefined || m.port === 0 || m.type !== 'audio' || m.protocol.toUpperCase() !== 'RTP/AVP') {
+    if (negotiated !== undefined || m.port === 0 || m.type !== 'audio' || !isRtpProtocol(m.protocol)) {
       log('rejecting stream %d (%s %s port %d)', index, m.type, m.protocol, m.port);
+      return rejected(m);
+    }
+    const sdes = answerSdes(m.protocol, cryptoLines[index] ?? [], opts.srtp);
+    if (!sdes.accept) {
+      log('rejecting stream %d: %s does not fit media.srtp %s', index, m.protocol, opts.srtp?.policy ?? 'off');
+      srtpRefused = true;
       return rejected(m);
     }
     const offered = formatsOf(m);
@@ -165,6 +180,7 @@ export function createAnswer(offer: string, localCaps: readonly CodecCapability[
       remoteHold: isHoldOffer(written, remote.legacyHold),
       legacyHold: remote.legacyHold,
       ptime,
+      ...(sdes.srtp !== undefined ? { srtp: sdes.srtp } : {}),
     };
     return {
       type: 'audio',
@@ -177,8 +193,12 @@ export function createAnswer(offer: string, localCaps: readonly CodecCapability[
         ? { rtcp: { port: opts.rtcpPort } }
         : {}),
       ...(rtcpMux ? { rtcpMux: 'rtcp-mux' as const } : {}),
+      ...cryptoAttributes(sdes.line !== undefined ? [sdes.line] : []),
     };
   });
+  if (negotiated === undefined && srtpRefused) {
+    throw new SdpNegotiationError('ERR_SDP_SRTP_MISMATCH', `no offered audio stream fits media.srtp '${opts.srtp?.policy ?? 'off'}'`);
+  }
   if (negotiated === undefined) {
     throw new SdpNegotiationError('ERR_SDP_NO_COMMON_CODEC', 'no offered audio stream has a codec we support');
   }

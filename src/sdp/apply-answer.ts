@@ -4,6 +4,7 @@ import { SdpNegotiationError } from './errors.js';
 import { DEFAULT_PTIME } from './offer.js';
 import { directionOf, parseSdp } from './parse.js';
 import { ptimeOf, remoteEndpoints } from './remote.js';
+import { applySdesAnswer, cryptoLinesByMedia, isRtpProtocol } from './sdes.js';
 import type { NegotiatedCodec, NegotiatedMedia } from './types.js';
 
 function mismatch(message: string): SdpNegotiationError {
@@ -25,7 +26,8 @@ function mismatch(message: string): SdpNegotiationError {
  * @param answer - the remote answer
  * @throws {@link SdpParseError} when either text is malformed.
  * @throws {@link SdpNegotiationError} `ERR_SDP_ANSWER_MISMATCH` when the answer does not fit the
- *   offer, `ERR_SDP_NO_COMMON_CODEC` when it rejected every audio stream.
+ *   offer, `ERR_SDP_NO_COMMON_CODEC` when it rejected every audio stream, `ERR_SDP_SRTP_MISMATCH`
+ *   when its `a=crypto` does not fit our offer (RFC 4568 §7.1.3).
  */
 export function applyAnswer(offer: string, answer: string): NegotiatedMedia {
   const local = parseSdp(offer);
@@ -37,7 +39,7 @@ export function applyAnswer(offer: string, answer: string): NegotiatedMedia {
     const om = local.media[index]!;
     const am = remote.media[index]!;
     if (om.type !== am.type) throw mismatch(`m-line ${index} is ${om.type} in the offer, ${am.type} in the answer`);
-    if (om.port === 0 || am.port === 0 || om.type !== 'audio' || om.protocol.toUpperCase() !== 'RTP/AVP') continue;
+    if (om.port === 0 || am.port === 0 || om.type !== 'audio' || !isRtpProtocol(om.protocol)) continue;
     const offered = formatsOf(om);
     const answered = formatsOf(am, offered);
     const listed = formatTokens(am);
@@ -53,6 +55,8 @@ export function applyAnswer(offer: string, answer: string): NegotiatedMedia {
     const codecs = answered.filter((c) => !isTelephoneEvent(c));
     const codec = codecs[0];
     if (codec === undefined) continue;
+    // RFC 4568 §7.1.3: the answer's a=crypto echoes the tag and suite of one of our lines.
+    const srtp = applySdesAnswer(om.protocol, cryptoLinesByMedia(offer)[index] ?? [], cryptoLinesByMedia(answer)[index] ?? []);
     const rtcpMux = om.rtcpMux !== undefined && am.rtcpMux !== undefined;
     const endpoints = remoteEndpoints(remote, am, rtcpMux);
     const written = directionOf(remote, am);
@@ -77,6 +81,7 @@ export function applyAnswer(offer: string, answer: string): NegotiatedMedia {
       remoteHold: canSend(ours) && !canReceive(remoteDirection),
       legacyHold: endpoints.legacyHold,
       ptime: ptimeOf(am) ?? ptimeOf(om) ?? DEFAULT_PTIME,
+      ...(srtp !== undefined ? { srtp } : {}),
     };
   }
   throw new SdpNegotiationError('ERR_SDP_NO_COMMON_CODEC', 'the answer rejected every audio stream');

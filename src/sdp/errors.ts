@@ -30,9 +30,12 @@ export class SdpParseError extends SiplineError {
  * - `ERR_SDP_NO_COMMON_CODEC`: no audio stream has a codec both sides support (the session layer
  *   answers 488 Not Acceptable Here, RFC 3261 §13.3.1.1);
  * - `ERR_SDP_ANSWER_MISMATCH`: an answer breaks RFC 3264 §6 (a different number of m-lines, or a
- *   codec that was never offered).
+ *   codec that was never offered);
+ * - `ERR_SDP_SRTP_MISMATCH`: the media security does not fit `media.srtp` (RFC 4568): an RTP/SAVP
+ *   offer while SRTP is off or with no usable `a=crypto`, a plain offer while SRTP is required, or
+ *   an answer whose `a=crypto` does not match our offer (the session layer answers 488).
  */
-export type SdpNegotiationErrorCode = 'ERR_SDP_NO_COMMON_CODEC' | 'ERR_SDP_ANSWER_MISMATCH';
+export type SdpNegotiationErrorCode = 'ERR_SDP_NO_COMMON_CODEC' | 'ERR_SDP_ANSWER_MISMATCH' | 'ERR_SDP_SRTP_MISMATCH';
 
 /**
  * Offer/answer failed (RFC 3264): a well-formed description that we cannot accept.

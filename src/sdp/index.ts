@@ -51,3 +51,6 @@ export {
   serializeCryptoAttribute,
 } from './crypto-attribute.js';
 export type { CryptoAttribute, CryptoAttributeFailure, SdesKeyParam } from './crypto-attribute.js';
+export { SDES_SUITES, answerSdes, applySdesAnswer, usableCrypto } from './sdes.js';
+export type { NegotiatedSrtp, SdesAnswerPolicy, SdesOffer, SdesSuite, SrtpPolicy } from './sdes.js';
+export type { LocalSdesOptions } from './local-session.js';

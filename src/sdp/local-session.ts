@@ -1,10 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { createAnswer } from './answer.js';
 import type { AnswerOptions, SdpAnswer } from './answer.js';
 import { createOffer, DEFAULT_SESSION_NAME } from './offer.js';
 import type { OfferOptions } from './offer.js';
 import { resolveOrigin, withoutVersion } from './origin.js';
 import type { SdpOrigin } from './origin.js';
+import { SDES_SUITES } from './sdes.js';
+import type { SdesAnswerPolicy, SdesOffer, SdesSuite, SrtpPolicy } from './sdes.js';
 import type { CodecCapability } from './types.js';
+
+/** SDES settings of a {@link LocalSdpSession} (`media.srtp`, `media.srtpSuites`). */
+export interface LocalSdesOptions {
+  /** Whether our descriptions use SRTP (see `SrtpPolicy`). */
+  readonly policy: SrtpPolicy;
+  /** Suites in order of preference; default both, the 80-bit tag first. */
+  readonly suites?: readonly SdesSuite[];
+}
 
 /** Options of {@link LocalSdpSession}. */
 export interface LocalSdpSessionOptions {
@@ -16,6 +27,8 @@ export interface LocalSdpSessionOptions {
   readonly initialVersion?: number;
   /** `s=` line; default `sipline`. */
   readonly sessionName?: string;
+  /** SDES (RFC 4568); SRTP off when absent. */
+  readonly srtp?: LocalSdesOptions;
 }
 
 /**
@@ -23,6 +36,10 @@ export interface LocalSdpSessionOptions {
  * the origin's user name and session id; the session version goes up by one when a description
  * differs from the previous one in anything but that version, and stays put when it is unchanged
  * (e.g. a session-timer refresh re-INVITE).
+ *
+ * With `srtp` (RFC 4568), it also owns our SDES keys: one fresh random key per suite for the
+ * session, repeated by every later offer and answer (a re-INVITE keeps the keys, §7.1.4), so the
+ * far end's SRTP state carries on.
  *
  * @example
  * ```ts
@@ -39,6 +56,9 @@ export class LocalSdpSession {
   #version: number;
   #last: string | undefined;
   #lastBody: string | undefined;
+  readonly #srtp: Required<LocalSdesOptions>;
+  /** Our SDES master key || salt per suite: fresh per session, kept by every later offer or answer. */
+  readonly #keys = new Map<SdesSuite, Uint8Array>();
 
   /** @param opts - origin fields; all optional */
   constructor(opts: LocalSdpSessionOptions = {}) {
@@ -51,6 +71,27 @@ export class LocalSdpSession {
     this.#sessionId = origin.sessionId;
     this.#version = origin.sessionVersion;
     this.#sessionName = opts.sessionName ?? DEFAULT_SESSION_NAME;
+    this.#srtp = { policy: opts.srtp?.policy ?? 'off', suites: opts.srtp?.suites ?? SDES_SUITES };
+  }
+
+  /** Our key || salt for `suite` (30 random bytes from node:crypto, RFC 4568 §6.1), made once. */
+  #key(suite: SdesSuite): Uint8Array {
+    let key = this.#keys.get(suite);
+    if (key === undefined) {
+      key = new Uint8Array(randomBytes(30));
+      this.#keys.set(suite, key);
+    }
+    return key;
+  }
+
+  /** The SDES part of our offers: none with SRTP off, else one `a=crypto` per suite (tags 1, 2, ...). */
+  #sdesOffer(): SdesOffer | undefined {
+    const { policy, suites } = this.#srtp;
+    if (policy === 'off') return undefined;
+    return {
+      protocol: policy === 'required' ? 'RTP/SAVP' : 'RTP/AVP',
+      crypto: suites.map((suite, i) => ({ tag: i + 1, suite, keys: [{ keySalt: this.#key(suite) }], sessionParams: [] })),
+    };
   }
 
   /** The origin our next unchanged description would carry. */
@@ -68,7 +109,8 @@ export class LocalSdpSession {
    * description changed.
    */
   createOffer(opts: Omit<OfferOptions, 'origin' | 'sessionName'>): string {
-    return this.#stamp(createOffer({ ...opts, origin: this.origin, sessionName: this.#sessionName }));
+    const srtp = opts.srtp ?? this.#sdesOffer();
+    return this.#stamp(createOffer({ ...opts, ...(srtp !== undefined ? { srtp } : {}), origin: this.origin, sessionName: this.#sessionName }));
   }
 
   /**
@@ -82,7 +124,8 @@ export class LocalSdpSession {
     localCaps: readonly CodecCapability[],
     opts: Omit<AnswerOptions, 'origin' | 'sessionName'>,
   ): SdpAnswer {
-    const answer = createAnswer(offer, localCaps, { ...opts, origin: this.origin, sessionName: this.#sessionName });
+    const srtp: SdesAnswerPolicy = opts.srtp ?? { ...this.#srtp, keyFor: (suite) => this.#key(suite) };
+    const answer = createAnswer(offer, localCaps, { ...opts, srtp, origin: this.origin, sessionName: this.#sessionName });
     return { ...answer, sdp: this.#stamp(answer.sdp) };
   }
 

@@ -10,6 +10,8 @@ import {
 } from './codecs.js';
 import { assembleDescription, checkPort, resolveOrigin } from './origin.js';
 import type { SdpOrigin } from './origin.js';
+import { cryptoAttributes } from './sdes.js';
+import type { SdesOffer } from './sdes.js';
 import type { CodecCapability, MediaDirection, NegotiatedCodec } from './types.js';
 
 /** Default packetization time, ms (RFC 3551 §4.5: 20 ms frames for G.711 and G.722). */
@@ -38,6 +40,8 @@ export interface OfferOptions {
   readonly origin?: Partial<SdpOrigin>;
   /** `s=` line; default `sipline`. */
   readonly sessionName?: string;
+  /** SDES (RFC 4568): the protocol (`RTP/SAVP` or `RTP/AVP`) and our `a=crypto` lines; plain RTP/AVP when absent. */
+  readonly srtp?: SdesOffer;
 }
 
 /** Checks a ptime option (ms). */
@@ -154,10 +158,11 @@ export function createOffer(opts: OfferOptions): string {
   const media: MediaDescription = {
     type: 'audio',
     port: opts.port,
-    protocol: 'RTP/AVP',
+    protocol: opts.srtp?.protocol ?? 'RTP/AVP',
     ...formatAttributes(codecs),
     ptime,
     direction: opts.direction ?? 'sendrecv',
+    ...cryptoAttributes(opts.srtp?.crypto ?? []),
     ...(opts.rtcpPort !== undefined && opts.rtcpPort !== opts.port + 1 ? { rtcp: { port: opts.rtcpPort } } : {}),
     ...(opts.rtcpMux === true ? { rtcpMux: 'rtcp-mux' as const } : {}),
   };

@@ -1,3 +1,5 @@
+import type { NegotiatedSrtp } from './sdes.js';
+
 /**
  * Direction of a media stream, from the point of view of the side that wrote the description
  * (RFC 4566 §6, RFC 3264 §5.1). Absent attributes mean `sendrecv`.
@@ -77,4 +79,6 @@ export interface NegotiatedMedia {
   readonly legacyHold: boolean;
   /** Packetization time to send with, in ms (the remote's `a=ptime`, else our default). */
   readonly ptime: number;
+  /** SRTP keys agreed with SDES (RFC 4568), when the stream is protected; absent for plain RTP. */
+  readonly srtp?: NegotiatedSrtp;
 }

@@ -256,7 +256,31 @@ export interface MediaConfig {
    * and end reason `media-timeout`.
    */
   readonly rtpTimeoutAction?: RtpTimeoutAction;
+  /**
+   * SRTP with SDES keys (RFC 3711, RFC 4568), see {@link SrtpMode}. Default `'off'`. The keys
+   * travel in the SDP: use it with `sip.transports` `'TLS'` (see docs/secure-transports.md).
+   */
+  readonly srtp?: SrtpMode;
+  /**
+   * SRTP crypto suites in preference order, no duplicates, at least one. Default
+   * `['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']`.
+   */
+  readonly srtpSuites?: readonly SrtpSuiteName[];
 }
+
+/**
+ * Whether calls use SRTP (`media.srtp`):
+ * - `'off'`: plain RTP; an offer of RTP/SAVP is refused with 488;
+ * - `'optional'`: offers are RTP/AVP with `a=crypto` lines (best-effort SRTP: peers that know
+ *   SDES encrypt, others ignore the lines and run plain RTP); offers with a usable `a=crypto`
+ *   are answered with SRTP;
+ * - `'required'`: offers are RTP/SAVP with `a=crypto`; an offer without a usable `a=crypto`, or
+ *   an answer without one, fails the call (488).
+ */
+export type SrtpMode = 'off' | 'optional' | 'required';
+
+/** An SRTP crypto suite sipline implements (RFC 4568 §6.2). */
+export type SrtpSuiteName = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
 /** What an RTP timeout does: see {@link MediaConfig.rtpTimeoutAction}. */
 export type RtpTimeoutAction = 'hangup' | 'event';
@@ -412,6 +436,10 @@ export interface ResolvedConfig {
     readonly rtpTimeoutMs: number;
     /** What an RTP timeout does. */
     readonly rtpTimeoutAction: RtpTimeoutAction;
+    /** SRTP policy. */
+    readonly srtp: SrtpMode;
+    /** SRTP crypto suites in preference order. */
+    readonly srtpSuites: readonly SrtpSuiteName[];
   };
   /** Resolved {@link LimitsConfig}. */
   readonly limits: {

@@ -35,6 +35,7 @@ import type { DtmfMethod, ReliableProvisionalMode } from './config-types.js';
 import { resolveCorrelation, resolveQuality, resolveRtpTimeout, resolveTrace } from './config-observability.js';
 import { checkTransportsHaveTls, resolveTlsConfig, resolveWsConfig } from './config-transports.js';
 import { resolveIdentity } from './identity.js';
+import { resolveSrtp } from './config-srtp.js';
 import { resolveSessionTimers } from './session-timer-config.js';
 import { DEFAULT_USER_AGENT } from './version.js';
 
@@ -191,7 +192,7 @@ function resolvePublicAddress(value: unknown): PublicAddress {
 }
 
 function resolveMedia(value: unknown): ResolvedConfig['media'] {
-  const m = section(value, 'media', ['portRange', 'codecs', 'ptime', 'dtmfMethod', 'rtpTimeoutMs', 'rtpTimeoutAction']);
+  const m = section(value, 'media', ['portRange', 'codecs', 'ptime', 'dtmfMethod', 'rtpTimeoutMs', 'rtpTimeoutAction', 'srtp', 'srtpSuites']);
   const d = CONFIG_DEFAULTS.media;
   let ptime = d.ptime;
   if (m.ptime !== undefined) {
@@ -206,6 +207,7 @@ function resolveMedia(value: unknown): ResolvedConfig['media'] {
     ptime,
     dtmfMethod: checkChoice(m.dtmfMethod, 'media.dtmfMethod', DTMF_METHODS, d.dtmfMethod),
     ...resolveRtpTimeout(m),
+    ...resolveSrtp(m),
   };
 }
 

@@ -86,6 +86,8 @@ export { failureReason } from './outbound-flow.js';
 export { DtmfSendError } from './dtmf-error.js';
 export { DTMF_METHODS, RELIABLE_PROVISIONAL_MODES } from './config-choice.js';
 export type { DtmfMethod, ReliableProvisionalMode } from './config-types.js';
+export { SRTP_MODES, SRTP_SUITES } from './config-srtp.js';
+export type { SrtpMode, SrtpSuiteName } from './config-types.js';
 // Audio sources and sinks that sessions play and record, re-exported so the api layer needs
 // only this door (DESIGN.md: `api` builds on `session`).
 export {

@@ -17,6 +17,7 @@ import type { Clock, SiplineError } from '../util/index.js';
 import { MediaTap } from './media-tap.js';
 import { canSend } from '../sdp/index.js';
 import { ReservedPorts } from './reserved-ports.js';
+import { nextSrtpTransform } from './srtp-keys.js';
 import { SwitchableRtpCodec } from './switchable-codec.js';
 
 const debug = createDebug('sipline:session');
@@ -37,6 +38,8 @@ export interface MediaInfo {
 export interface MediaStats extends RtpSessionStats {
   /** Encoding name of the codec in use. */
   readonly codec: string;
+  /** The SRTP crypto suite protecting the media (RFC 4568), or undefined for plain RTP. */
+  readonly srtp: string | undefined;
 }
 
 /** Events of a {@link MediaPipeline}. */
@@ -164,7 +167,10 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
   start(media: NegotiatedMedia): Promise<MediaInfo> {
     if (this.#closed) return Promise.reject(new InvalidStateError('start on closed media'));
     if (this.#starting !== undefined) {
-      return this.#starting.then((info) => this.#updateRemote(media, info));
+      return this.#starting.then((info) => {
+        this.#syncSrtp(media);
+        return this.#updateRemote(media, info);
+      });
     }
     this.#starting = this.#start(media);
     return this.#starting;
@@ -180,6 +186,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
       ...(remote ? { remote: { address: media.remoteAddress, rtpPort: media.remotePort, rtcpPort: media.remoteRtcpPort } } : {}),
       ...(media.telephoneEvent ? { telephoneEventPayloadType: media.telephoneEvent.payloadType } : {}),
       ...(this.#rtcpIntervalMs !== undefined ? { rtcpIntervalMs: this.#rtcpIntervalMs } : {}),
+      ...(media.srtp !== undefined ? { srtp: nextSrtpTransform(media.srtp, undefined)! } : {}),
       clock: this.#clock,
     });
     this.#rtp = rtp;
@@ -206,6 +213,17 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
     this.tap.attach(rtp, codec, media.codec.payloadType, media.telephoneEvent?.payloadType, () => this.#sending);
     debug('%s: media started, %s to %s:%d', this.#label, codec.name, media.remoteAddress, media.remotePort);
     return info;
+  }
+
+  /** SDES keys of a new exchange: kept when unchanged, re-keyed when a side changed its key (RFC 4568 §7.1.4). */
+  #syncSrtp(media: NegotiatedMedia): void {
+    const rtp = this.#rtp;
+    if (rtp === undefined || rtp.closed) return;
+    const srtp = nextSrtpTransform(media.srtp, rtp.srtp);
+    if (srtp !== rtp.srtp) {
+      rtp.setSrtp(srtp);
+      debug('%s: SRTP %s', this.#label, srtp === undefined ? 'off' : `keyed (${srtp.profile})`);
+    }
   }
 
   #updateRemote(media: NegotiatedMedia, info: MediaInfo): MediaInfo {
@@ -341,6 +359,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
     }
     const info = await this.#starting;
     const rtpCodec = this.#rtpCodec;
+    this.#syncSrtp(media);
     let next = this.#updateRemote(media, this.#info ?? info);
     if (rtpCodec !== undefined && (media.codec.payloadType !== rtpCodec.payloadType || media.codec.name.toUpperCase() !== rtpCodec.name.toUpperCase())) {
       const codec = createCodec(media.codec.name);
@@ -371,7 +390,7 @@ export class MediaPipeline extends TypedEmitter<MediaPipelineEvents> {
     const rtp = this.#rtp;
     const codec = this.#codec;
     if (rtp === undefined || codec === undefined) return undefined;
-    return { ...rtp.stats(), codec: codec.name };
+    return { ...rtp.stats(), codec: codec.name, srtp: rtp.srtp?.profile };
   }
 
   /**

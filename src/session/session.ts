@@ -60,7 +60,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly #ctx: SessionContext;
   readonly #machine: SessionStateMachine;
   readonly #queue = new PQueue({ concurrency: 1 });
-  readonly #local = new LocalSdpSession();
+  readonly #local: LocalSdpSession;
   readonly #control: SessionControl;
   readonly #inbound: InboundFlow | undefined;
   readonly #outbound: OutboundFlow | undefined;
@@ -93,6 +93,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   ) {
     super();
     this.#ctx = ctx;
+    // Our SDP across the dialog; with media.srtp, fresh SDES keys per session (RFC 4568 §6.1).
+    this.#local = new LocalSdpSession({ srtp: { policy: ctx.config.media.srtp, suites: ctx.config.media.srtpSuites } });
     this.direction = init.direction;
     this.callId = init.callId;
     this.#localIdentity = init.local;

@@ -39,6 +39,7 @@ export const ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
   ERR_SDP_PARSE: 'The far end sent malformed SDP; capture it with `session.trace()`.',
   ERR_SDP_NO_COMMON_CODEC: 'Offer a codec the far end supports (`media.codecs`).',
   ERR_SDP_ANSWER_MISMATCH: 'The far end answered SDP that does not match our offer; check its SDP in `session.trace()`.',
+  ERR_SDP_SRTP_MISMATCH: 'Align `media.srtp` with the far end\'s SRTP setting (SDES, AES_CM_128_HMAC_SHA1_80/_32); check its a=crypto lines in `session.trace()`.',
   ERR_TRANSACTION: 'A SIP transaction failed; see `cause` and `session.trace()`.',
   ERR_TRANSACTION_TIMEOUT: 'The far end did not answer in time (Timer B/F); check reachability and `timers.T1`.',
   ERR_DIALOG_STATE: 'The dialog is not in a state that allows this request; check `session.state`.',

@@ -28,6 +28,8 @@ import { DtmfSendQueue } from './dtmf-send-queue.js';
 import type { SendDtmfOptions } from './dtmf-send-queue.js';
 import { RtcpReporter } from './rtcp-reporter.js';
 import { SourceLock } from './source-lock.js';
+import { SrtpAuthenticationError, SrtpReplayError } from '../srtp/srtp-errors.js';
+import type { SrtpTransform } from './srtp-transform.js';
 import { SymmetricLatch } from './symmetric-latch.js';
 import type { RtpAddress, RtpCodec, RtpRemote, RtpSessionEvents, RtpSessionOptions, RtpSessionStats } from './session-types.js';
 
@@ -77,7 +79,9 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
   #playoutTicks = 0;
   #dtmfBusy = false;
   #closed = false;
-  #c = { packetsOut: 0, bytesOut: 0, payloadOut: 0, packetsIn: 0, bytesIn: 0, rtcpOut: 0, rtcpIn: 0, garbage: 0, unknownPt: 0, foreign: 0, collisions: 0 };
+  /** SRTP (RFC 3711) when the call negotiated it: protect on send, unprotect on receive. */
+  #srtp: SrtpTransform | undefined;
+  #c = { packetsOut: 0, bytesOut: 0, payloadOut: 0, packetsIn: 0, bytesIn: 0, rtcpOut: 0, rtcpIn: 0, garbage: 0, unknownPt: 0, foreign: 0, collisions: 0, srtpAuth: 0, srtpReplay: 0 };
   readonly #onSent = (err: Error | null): void => {
     if (err) this.#error('send failed', err);
   };
@@ -105,6 +109,7 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
       },
     });
     this.#tePt = options.telephoneEventPayloadType ?? 101;
+    this.#srtp = options.srtp;
     this.#minSequential = options.minSequential ?? MIN_SEQUENTIAL;
     this.#rtcpEnabled = options.rtcp ?? true;
     this.#rtcpMinMs = options.rtcpIntervalMs ?? 5000;
@@ -175,6 +180,19 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
     return this.#closed;
   }
 
+  /** The SRTP transform in use, if any. */
+  get srtp(): SrtpTransform | undefined {
+    return this.#srtp;
+  }
+
+  /**
+   * Start, change (re-keying after a re-INVITE, RFC 4568 §7.1.4) or stop (`undefined`) SRTP.
+   * Takes effect with the next packet sent or received.
+   */
+  setSrtp(srtp: SrtpTransform | undefined): void {
+    this.#srtp = srtp;
+  }
+
   /** Set (or change, after a re-INVITE) the peer's addresses. */
   setRemote(remote: RtpRemote): void {
     const before = this.#remoteRtp;
@@ -222,11 +240,12 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
     const buf = allocPacketBuffer(12 + payload.length);
     writeRtpPacket(buf, marker, pt, this.#seq, ts, this.#ssrc, payload);
     this.#seq = (this.#seq + 1) & 0xffff;
+    const out = this.#srtp === undefined ? buf : this.#srtp.protectRtp(buf);
     // No callback: send errors arrive as the socket's 'error' event, and the
     // datagram skips a completion callback per packet.
-    this.#ports.rtpSocket.send(buf, to.port, to.address);
+    this.#ports.rtpSocket.send(out, to.port, to.address);
     this.#c.packetsOut++;
-    this.#c.bytesOut += buf.length;
+    this.#c.bytesOut += out.length;
     this.#c.payloadOut += payload.length;
     this.#sentSinceReport = true;
     return true;
@@ -243,12 +262,14 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
 
   // -------------------------------------------------------------- receiving
 
-  #onRtpDatagram(msg: Buffer, rinfo: RemoteInfo): void {
+  #onRtpDatagram(datagram: Buffer, rinfo: RemoteInfo): void {
     if (this.#closed) return;
-    if (this.#mux && looksLikeRtcp(msg)) {
-      this.#onRtcpDatagram(msg, rinfo);
+    if (this.#mux && looksLikeRtcp(datagram)) {
+      this.#onRtcpDatagram(datagram, rinfo);
       return;
     }
+    const msg = this.#srtp === undefined ? datagram : this.#unprotect(datagram, false);
+    if (msg === undefined) return;
     let pkt: RtpPacket;
     try {
       pkt = RtpPacket.parse(msg);
@@ -334,8 +355,26 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
     this.#playoutTimer = this.#clock.setTimeout(tick, FRAME_MS);
   }
 
-  #onRtcpDatagram(msg: Buffer, rinfo: RemoteInfo): void {
+  /**
+   * SRTP / SRTCP receive processing (RFC 3711 §3.3): the clear packet, or undefined when it is
+   * dropped: a tag mismatch (tampered, injected, wrong key) or a replay is counted as such,
+   * anything else as garbage.
+   */
+  #unprotect(datagram: Buffer, rtcp: boolean): Buffer | undefined {
+    try {
+      return rtcp ? this.#srtp!.unprotectRtcp(datagram) : this.#srtp!.unprotectRtp(datagram);
+    } catch (err) {
+      if (err instanceof SrtpAuthenticationError) this.#c.srtpAuth++;
+      else if (err instanceof SrtpReplayError) this.#c.srtpReplay++;
+      else this.#c.garbage++;
+      return undefined;
+    }
+  }
+
+  #onRtcpDatagram(datagram: Buffer, rinfo: RemoteInfo): void {
     if (this.#closed) return;
+    const msg = this.#srtp === undefined ? datagram : this.#unprotect(datagram, true);
+    if (msg === undefined) return;
     let packets: RtcpPacket[];
     try {
       packets = parseRtcpCompound(msg);
@@ -403,7 +442,8 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
   #sendRtcp(packets: RtcpPacket[]): Promise<void> | undefined {
     const to = this.#remoteRtcp;
     if (to === undefined) return undefined;
-    const buf = serializeRtcpCompound(packets);
+    const clear = serializeRtcpCompound(packets);
+    const buf = this.#srtp === undefined ? clear : this.#srtp.protectRtcp(clear);
     const sock = this.#mux ? this.#ports.rtpSocket : this.#ports.rtcpSocket!;
     const sent = new Promise<void>((resolve) => {
       sock.send(buf, to.port, to.address, (err) => {
@@ -445,6 +485,8 @@ export class RtpSession extends TypedEmitter<RtpSessionEvents> {
       unknownPayloadType: c.unknownPt,
       foreign: c.foreign,
       collisions: c.collisions,
+      srtpAuthFailures: c.srtpAuth,
+      srtpReplays: c.srtpReplay,
       receive: recv,
       fractionLost: this.#reporter.lastFractionLost,
       rttMs: rtt,

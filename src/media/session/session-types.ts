@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { SrtpTransform } from './srtp-transform.js';
 import type { Clock } from '../../util/index.js';
 import type { DtmfDigitEvent } from '../dtmf/dtmf-receiver.js';
 import type { JitterBufferStats, ConcealmentMode } from '../jitter/jitter-buffer.js';
@@ -83,6 +84,8 @@ export interface RtpSessionOptions {
   readonly jitterBuffer?: { readonly minDepthMs?: number; readonly maxDepthMs?: number; readonly concealment?: ConcealmentMode } | false;
   /** Clock for every timer (default the system clock). */
   readonly clock?: Clock;
+  /** SRTP / SRTCP protection (RFC 3711) with the keys of an SDES exchange; plain RTP when absent. */
+  readonly srtp?: SrtpTransform;
 }
 
 /** Details of one `audio` event. */
@@ -160,6 +163,10 @@ export interface RtpSessionStats {
   readonly unknownPayloadType: number;
   /** SSRC collisions handled (§8.2). */
   readonly collisions: number;
+  /** SRTP/SRTCP packets dropped because their authentication tag did not match (RFC 3711 §3.3 step 5): tampered, injected or keyed differently. */
+  readonly srtpAuthFailures: number;
+  /** SRTP/SRTCP packets dropped as replayed or older than the replay window (RFC 3711 §3.3.2). */
+  readonly srtpReplays: number;
   /** Receive statistics of the main remote source (RFC 3550 §A.1-§A.8). */
   readonly receive: ReceiveStatsSnapshot | undefined;
   /** Fraction lost of the last report interval as we reported it (0-1). */

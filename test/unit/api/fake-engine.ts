@@ -69,7 +69,7 @@ export class FakeCall implements EngineCall {
     return { stop: async () => { if (this.sinks.delete(sink)) await sink.close(); } };
   }
   stats(): CallStats {
-    return { codec: 'PCMU', packetsSent: 1, packetsReceived: 2, bytesSent: 3, bytesReceived: 4, packetsLost: 0, jitterMs: 0, rttMs: undefined, mos: 4.4, durationMs: 0 };
+    return { codec: 'PCMU', packetsSent: 1, packetsReceived: 2, bytesSent: 3, bytesReceived: 4, packetsLost: 0, jitterMs: 0, rttMs: undefined, mos: 4.4, durationMs: 0, srtp: undefined, srtpAuthFailures: 0, srtpReplays: 0 };
   }
   emitDtmf(event: DtmfEvent): void { for (const l of this.listeners) l.dtmf?.(event); }
   emitMedia(event: MediaEvent): void { for (const l of this.listeners) l.media?.(event); }

@@ -29,7 +29,7 @@ describe('resolveConfig defaults', () => {
         limits: { maxMessageSize: 65535, maxHeaders: 256, maxHeaderLineLength: 8192 },
         reliableProvisional: 'supported',
       },
-      media: { portRange: { min: 10000, max: 20000 }, codecs: ['PCMU', 'PCMA', 'G722'], ptime: 20, dtmfMethod: 'auto', rtpTimeoutMs: 30000, rtpTimeoutAction: 'event' },
+      media: { portRange: { min: 10000, max: 20000 }, codecs: ['PCMU', 'PCMA', 'G722'], ptime: 20, dtmfMethod: 'auto', rtpTimeoutMs: 30000, rtpTimeoutAction: 'event', srtp: 'off', srtpSuites: ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] },
       limits: { maxSessions: 1000, overloadResponse: { status: 486 }, maxTransactions: 10000, maxOutgoingSetups: 100 },
       timers: { T1: 500, T2: 4000, T4: 5000 },
       userAgent: `sipline/${pkgVersion}`,
