@@ -5,6 +5,7 @@
  */
 import { badHeader } from './errors.js';
 import { EMPTY_PARAM_MAP, ParamMap, addParam } from './param-map.js';
+import { GEN_PVALUE_CH, TOKEN_CH, runEnd } from './scan.js';
 
 const TOKEN = new Uint8Array(128);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`\'~') {
@@ -117,29 +118,29 @@ export function parseParams(
 }
 
 /**
- * One generic-param in its common shape, `;token[=value]` with no LWS, no quotes: matched by a
- * sticky, non-backtracking regular expression (compiled to native code by V8).
- */
-const SIMPLE_PARAM = /;([!%'*+\-.0-9A-Z_`a-z~]+)(?:=([^\x00-\x20\x7f;,"<>]+))?/y;
-
-/**
- * The fast path of {@link parseParams}: every parameter of `s[start, end)` in the common shape, or
- * undefined when any is not (then the general scanner decides, and reports errors).
+ * The fast path of {@link parseParams}: every parameter of `s[start, end)` in the common shape
+ * `;token[=value]` (no LWS, no quotes), read by one character-class scan, or undefined when any
+ * is not (then the general scanner decides, and reports errors).
  */
 export function parseParamsFast(s: string, start: number, end: number): ReadonlyMap<string, string | null> | undefined {
   if (start >= end) return EMPTY_PARAM_MAP;
   if (s.charCodeAt(start) !== 59) return undefined;
   const kv: unknown[] = [];
-  const re = SIMPLE_PARAM;
-  re.lastIndex = start;
   let i = start;
   while (i < end) {
-    const m = re.exec(s);
-    if (m === null) return undefined;
-    i = re.lastIndex;
-    if (i > end || (i < end && s.charCodeAt(i) !== 59)) return undefined;
-    const v = m[2];
-    addParam(kv, m[1]!.toLowerCase(), v === undefined ? null : v);
+    if (s.charCodeAt(i) !== 59) return undefined;
+    const ns = i + 1;
+    const ne = runEnd(s, ns, end, TOKEN_CH, false);
+    if (ne === ns) return undefined;
+    i = ne;
+    let value: string | null = null;
+    if (i < end && s.charCodeAt(i) === 61) {
+      const ve = runEnd(s, i + 1, end, GEN_PVALUE_CH, true);
+      if (ve === i + 1) return undefined;
+      value = s.slice(i + 1, ve);
+      i = ve;
+    }
+    addParam(kv, paramName(s, ns, ne), value);
   }
   return new ParamMap<string | null>(kv);
 }

@@ -17,6 +17,7 @@ import { SipResponse } from './response.js';
 import { SipUri } from './uri.js';
 import { fail, parseRequestLine, parseStatusLine, type StartLine } from './start-line.js';
 import { isKnownMethod } from './methods.js';
+import { anchorShapes } from './shape-anchor.js';
 
 const debug = createDebug('sipline:sip');
 
@@ -52,6 +53,8 @@ export interface ParseOptions {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+/** The options of a call that passes none (shared: no allocation per call). */
+const NO_OPTIONS: ParseOptions = Object.freeze({});
 
 
 /**
@@ -61,7 +64,7 @@ const EMPTY_BODY = Buffer.alloc(0);
  * @param options - datagram or stream semantics, limits, laziness
  * @throws SipParseError - and nothing else; its `status` says how to answer (undefined: drop)
  */
-export function parseMessage(data: Buffer | string, options: ParseOptions = {}): SipRequest | SipResponse {
+export function parseMessage(data: Buffer | string, options: ParseOptions = NO_OPTIONS): SipRequest | SipResponse {
   try {
     return parse(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, options);
   } catch (err) {
@@ -299,20 +302,23 @@ function parse(buf: Buffer, options: ParseOptions): SipRequest | SipResponse {
 
 /** Parses the core headers so that a malformed one is reported at parse time. */
 function validateCore(msg: SipRequest | SipResponse, keys: readonly string[]): void {
-  const has = { from: false, to: false, callId: false, cseq: false };
+  let from = false;
+  let to = false;
+  let callId = false;
+  let cseqSeen = false;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
-    if (k === 'from') has.from = true;
-    else if (k === 'to') has.to = true;
-    else if (k === 'call-id') has.callId = true;
-    else if (k === 'cseq') has.cseq = true;
+    if (k === 'from') from = true;
+    else if (k === 'to') to = true;
+    else if (k === 'call-id') callId = true;
+    else if (k === 'cseq') cseqSeen = true;
   }
   void msg.via;
-  if (has.from) void msg.from;
-  if (has.to) void msg.to;
-  if (has.callId) void msg.callId;
+  if (from) void msg.from;
+  if (to) void msg.to;
+  if (callId) void msg.callId;
   void msg.maxForwards;
-  if (has.cseq) {
+  if (cseqSeen) {
     const cseq = msg.cseq;
     if (msg.isRequest() && cseq.method !== msg.method) {
       const known = isKnownMethod(msg.method);
@@ -354,3 +360,6 @@ function withPartial(
   if (response) return err.withDetails({ partial, status: undefined, responseReason: undefined });
   return err.withDetails({ partial });
 }
+
+/** Parsed samples held for the life of the process so that V8 keeps the parser optimized (see shape-anchor.ts). */
+export const SHAPE_ANCHORS: readonly unknown[] = anchorShapes(parseMessage);

@@ -1,6 +1,6 @@
 /**
- * Character-level syntax of SIP URIs (RFC 3261 §19.1, §25.1) shared by {@link SipUri}: the
- * fast-path patterns, host and port checks, escapes, scheme names and the §19.1.4 parameter
+ * Character-level syntax of SIP URIs (RFC 3261 §19.1, §25.1) shared by {@link SipUri}: the host
+ * run of the general parser, host and port checks, escapes, scheme names and the §19.1.4
  * comparison.
  */
 import { SipParseError } from './errors.js';
@@ -10,16 +10,6 @@ import type { SipUri } from './uri.js';
 
 /** Characters never allowed unescaped anywhere in a SIP URI (CTL, SP, DQUOTE, < and >). */
 export const FORBIDDEN = /[\x00-\x20"<>\x7f]/;
-
-/**
- * Fast-path shapes of a SIP URI (see `SipUri.#parseFast`): scheme, user (unreserved and
- * user-unreserved characters only: no escapes, no password) when the text has an `@`, host name or
- * IPv4 address, port of 1 to 5 digits.
- */
-export const URI_WITH_USER = /(sips?):([A-Za-z0-9\-_.!~*'()&=+$,;?/]+)@([A-Za-z0-9.\-_]+)(?::([0-9]{1,5}))?/y;
-export const URI_NO_USER = /(sips?):()?([A-Za-z0-9.\-_]+)(?::([0-9]{1,5}))?/y;
-/** One URI parameter in the fast path: a token name, an optional value without escapes, `;` or `?`. */
-export const URI_PARAM = /;([!'*+\-.0-9A-Z_`a-z~]+)(?:=([^\x00-\x20\x7f;?%"<>]+))?/y;
 
 /** A run of host-name characters (sticky: matched in place, no allocation). */
 export const HOST_RUN = /[A-Za-z0-9.\-_]*/y;
@@ -83,6 +73,28 @@ export function paramsEqual(a: SipUri, b: SipUri): boolean {
     if (!b.params.has(k)) continue;
     const w = b.params.get(k);
     if ((v ?? '').toLowerCase() !== (w ?? '').toLowerCase() || (v === null) !== (w === null)) return false;
+  }
+  return true;
+}
+
+/** URI equality per RFC 3261 §19.1.4 (the body of `SipUri.equals`, which documents the rules). */
+export function urisEqual(a: SipUri, b: SipUri): boolean {
+  if (a.scheme !== b.scheme) return false;
+  if (a.scheme === 'tel') return telNumber(a.user) === telNumber(b.user) && paramsEqual(a, b);
+  if (a.user !== b.user || a.password !== b.password) return false;
+  if (a.host.toLowerCase() !== b.host.toLowerCase()) return false;
+  if (a.port !== b.port) return false;
+  if (!paramsEqual(a, b)) return false;
+  if (a.headers.size !== b.headers.size) return false;
+  for (const [k, v] of a.headers) {
+    let found = false;
+    for (const [k2, v2] of b.headers) {
+      if (k2.toLowerCase() === k.toLowerCase()) {
+        found = v2 === v;
+        break;
+      }
+    }
+    if (!found) return false;
   }
   return true;
 }

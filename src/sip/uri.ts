@@ -18,16 +18,13 @@ import {
   EMPTY_PARAMS,
   FORBIDDEN,
   HOST_RUN,
-  URI_NO_USER,
-  URI_PARAM,
-  URI_WITH_USER,
   badUri,
   checkHost,
   isScheme,
-  paramsEqual,
-  telNumber,
   unesc,
+  urisEqual,
 } from './uri-syntax.js';
+import { HOST_CH, URI_PNAME_CH, URI_PVALUE_CH, USER_CH, runEnd, scanPort } from './scan.js';
 
 export { parsePort } from './uri-syntax.js';
 
@@ -136,39 +133,59 @@ export class SipUri implements SipUriFields {
 
   /**
    * The common shape `sip[s]:[user@]host[:port][;name[=value]]...`, with no escapes, password,
-   * IPv6 reference or headers, matched by sticky non-backtracking regular expressions. Returns
-   * undefined for anything else: {@link SipUri.parse} then runs the general parser, which is the
-   * reference (a property test checks that both give the same URI).
+   * IPv6 reference or headers, read by one character-class scan (see scan.ts). Returns undefined
+   * for anything else: {@link SipUri.parse} then runs the general parser, which is the reference
+   * (a property test checks that both give the same URI).
    */
   static #parseFast(text: string): SipUri | undefined {
     const n = text.length;
-    const re = text.indexOf('@') >= 0 ? URI_WITH_USER : URI_NO_USER;
-    re.lastIndex = 0;
-    const m = re.exec(text);
-    if (m === null) return undefined;
-    let port: number | undefined;
-    const p = m[4];
-    if (p !== undefined) {
-      port = +p;
-      if (port > 65535) return undefined;
+    if (n < 5 || text.charCodeAt(0) !== 115 || text.charCodeAt(1) !== 105 || text.charCodeAt(2) !== 112) return undefined;
+    let scheme: SipUriScheme = 'sip';
+    let i = 4;
+    if (text.charCodeAt(3) !== 58) {
+      if (text.charCodeAt(3) !== 115 || text.charCodeAt(4) !== 58) return undefined;
+      scheme = 'sips';
+      i = 5;
     }
-    let i = re.lastIndex;
+    let user: string | undefined;
+    if (text.indexOf('@', i) >= 0) {
+      const ue = runEnd(text, i, n, USER_CH, false);
+      if (ue === i || text.charCodeAt(ue) !== 64) return undefined;
+      user = text.slice(i, ue);
+      i = ue + 1;
+    }
+    const he = runEnd(text, i, n, HOST_CH, false);
+    if (he === i) return undefined;
+    const host = text.slice(i, he);
+    i = he;
+    let port: number | undefined;
+    if (i < n && text.charCodeAt(i) === 58) {
+      const p = scanPort(text, i + 1, n);
+      if (p < 0) return undefined;
+      port = p >> 3;
+      i += 1 + (p & 7);
+    }
     let params: ReadonlyMap<string, string | null> = EMPTY_PARAMS;
     if (i < n) {
       const kv: unknown[] = [];
-      const pr = URI_PARAM;
       while (i < n) {
-        pr.lastIndex = i;
-        const q = pr.exec(text);
-        if (q === null) return undefined;
-        i = pr.lastIndex;
-        if (i < n && text.charCodeAt(i) !== 59) return undefined;
-        const v = q[2];
-        addParam(kv, q[1]!.toLowerCase(), v === undefined ? null : v);
+        if (text.charCodeAt(i) !== 59) return undefined;
+        const ns = i + 1;
+        const ne = runEnd(text, ns, n, URI_PNAME_CH, false);
+        if (ne === ns) return undefined;
+        i = ne;
+        let value: string | null = null;
+        if (i < n && text.charCodeAt(i) === 61) {
+          const ve = runEnd(text, i + 1, n, URI_PVALUE_CH, true);
+          if (ve === i + 1) return undefined;
+          value = text.slice(i + 1, ve);
+          i = ve;
+        }
+        addParam(kv, paramName(text, ns, ne), value);
       }
       params = new ParamMap<string | null>(kv);
     }
-    return new SipUri(m[1] === 'sip' ? 'sip' : 'sips', m[2], undefined, m[3]!, port, params, EMPTY_HEADERS);
+    return new SipUri(scheme, user, undefined, host, port, params, EMPTY_HEADERS);
   }
 
   /** The general parser behind {@link SipUri.parse}: every shape, every check, every error. */
@@ -384,23 +401,6 @@ export class SipUri implements SipUriFields {
    * compared (case-insensitively) only when both have them; headers must all match.
    */
   equals(other: SipUri): boolean {
-    if (this.scheme !== other.scheme) return false;
-    if (this.scheme === 'tel') return telNumber(this.user) === telNumber(other.user) && paramsEqual(this, other);
-    if (this.user !== other.user || this.password !== other.password) return false;
-    if (this.host.toLowerCase() !== other.host.toLowerCase()) return false;
-    if (this.port !== other.port) return false;
-    if (!paramsEqual(this, other)) return false;
-    if (this.headers.size !== other.headers.size) return false;
-    for (const [k, v] of this.headers) {
-      let found = false;
-      for (const [k2, v2] of other.headers) {
-        if (k2.toLowerCase() === k.toLowerCase()) {
-          found = v2 === v;
-          break;
-        }
-      }
-      if (!found) return false;
-    }
-    return true;
+    return urisEqual(this, other);
   }
 }

@@ -5,9 +5,7 @@ import { SipParseError } from './errors.js';
 import { isToken, isWsp, parseParams, parseParamsFast, splitList } from './chars.js';
 import { parsePort } from './uri.js';
 import { EMPTY_PARAM_MAP } from './param-map.js';
-
-/** Fast-path shape of a Via value up to its parameters (see `Via.#parseFast`). */
-const VIA_FAST = /SIP\/2\.0\/(UDP|TCP|TLS|SCTP|WSS|WS) ([A-Za-z0-9.\-_]+)(?::([0-9]{1,5}))?/y;
+import { HOST_CH, runEnd, scanPort } from './scan.js';
 
 /** Host-name and IPv4 characters: alphanumerics, `-`, `.`, `_`. */
 const HOST = new Uint8Array(128);
@@ -89,24 +87,42 @@ export class Via implements ViaFields {
   }
 
   /**
-   * The common shape `SIP/2.0/<transport> host[:port][;name[=value]]...` (no LWS other than the
-   * one gap after the transport, no IPv6 reference, no quoted values), matched by sticky regular
-   * expressions. Returns undefined for anything else: the general parser is the reference.
+   * The common shape `SIP/2.0/<transport> host[:port][;name[=value]]...` (transport UDP, TCP, TLS,
+   * SCTP, WSS or WS; no LWS other than the one gap after the transport, no IPv6 reference, no
+   * quoted values), read by one character-class scan. Returns undefined for anything else: the
+   * general parser is the reference.
    */
   static #parseFast(s: string): Via | undefined {
-    const re = VIA_FAST;
-    re.lastIndex = 0;
-    const m = re.exec(s);
-    if (m === null) return undefined;
+    const n = s.length;
+    if (!s.startsWith('SIP/2.0/')) return undefined;
+    let transport: string;
+    let i = 12;
+    const t = s.charCodeAt(8);
+    if (t === 85 && s.startsWith('UDP ', 8)) transport = 'UDP';
+    else if (t === 84 && s.startsWith('TCP ', 8)) transport = 'TCP';
+    else if (t === 84 && s.startsWith('TLS ', 8)) transport = 'TLS';
+    else if (t === 87 && s.startsWith('WSS ', 8)) transport = 'WSS';
+    else if (t === 87 && s.startsWith('WS ', 8)) {
+      transport = 'WS';
+      i = 11;
+    } else if (t === 83 && s.startsWith('SCTP ', 8)) {
+      transport = 'SCTP';
+      i = 13;
+    } else return undefined;
+    const he = runEnd(s, i, n, HOST_CH, false);
+    if (he === i) return undefined;
+    const host = s.slice(i, he);
+    i = he;
     let port: number | undefined;
-    const p = m[3];
-    if (p !== undefined) {
-      port = +p;
-      if (port > 65535) return undefined;
+    if (i < n && s.charCodeAt(i) === 58) {
+      const p = scanPort(s, i + 1, n);
+      if (p < 0) return undefined;
+      port = p >> 3;
+      i += 1 + (p & 7);
     }
-    const params = parseParamsFast(s, re.lastIndex, s.length);
+    const params = parseParamsFast(s, i, n);
     if (params === undefined) return undefined;
-    const v = new Via({ protocol: 'SIP/2.0', transport: m[1]!, host: m[2]!, port, params });
+    const v = new Via({ protocol: 'SIP/2.0', transport, host, port, params });
     v.#check();
     return v;
   }
