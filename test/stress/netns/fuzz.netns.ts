@@ -151,8 +151,11 @@ describe.runIf(inNamespace)('fuzzing a running server with mutated SIP messages'
     // Errors the engine reported must be ours (typed), never a TypeError or RangeError from a bug.
     for (const err of reported) expect((err as { code?: unknown }).code, String(err)).toMatch(/^ERR_/);
     expect(gc, 'run with --expose-gc').toBeTypeOf('function');
+    // The stream really reached the parser: most datagrams were read (the kernel may drop some when the
+    // sender, in this same process, outruns the server), many were refused and many parsed.
+    expect(tc.messagesIn + tc.parseFailures, 'messages read by the server').toBeGreaterThan(0.5 * (COUNT + warmup));
     expect(tc.parseFailures).toBeGreaterThan(COUNT / 20);
-    expect(tc.messagesIn).toBeGreaterThan(COUNT / 5);
+    expect(tc.messagesIn).toBeGreaterThan(COUNT / 10);
     expect(target.counters.callsIn).toBeGreaterThan(0);
     // Flat memory: within 8 MiB of the post-warm-up heap whatever the count.
     expect(heapAfter - heapBefore).toBeLessThan(8 * 2 ** 20);
