@@ -3,7 +3,7 @@ import { DigestServer } from '../../../src/sip/index.js';
 import type { SipRequest } from '../../../src/sip/index.js';
 import { UacAuthenticator, authFailureOf } from '../../../src/dialog/index.js';
 import type { Dialog, IncomingInvite, IncomingRequest } from '../../../src/dialog/index.js';
-import { createPair, SDP_ANSWER, SDP_OFFER, sentRequests, sentResponses, type Pair } from './harness.js';
+import { connect, createPair, SDP_ANSWER, SDP_OFFER, sentRequests, sentResponses, type Pair } from './harness.js';
 
 let pair: Pair | undefined;
 afterEach(async () => {
@@ -26,15 +26,6 @@ function guarded(auth: DigestServer, ok: (r: IncomingRequest) => void): (r: Inco
   };
 }
 
-async function connect(p: Pair): Promise<{ a: Dialog; b: Dialog }> {
-  let b: Dialog | undefined;
-  p.bob.setInviteHandler((inv) => { b = inv.accept({ body: SDP_ANSWER }); });
-  const out = await p.alice.invite({ target: 'sip:bob@127.0.0.2:5060', body: SDP_OFFER });
-  const outcome = await out.outcome;
-  await p.flush();
-  if (!outcome.accepted || b === undefined) throw new Error('call not connected');
-  return { a: outcome.dialog, b };
-}
 
 const alicesCredentials = (password = 'secret', realm: string | undefined = 'bob.test'): UacAuthenticator =>
   new UacAuthenticator([{ ...(realm !== undefined ? { realm } : {}), username: 'alice', password }]);

@@ -9,7 +9,7 @@ import { createMemoryNetwork } from '../../../src/transport/index.js';
 import type { MemoryNetwork, MemoryTransportLayer } from '../../../src/transport/index.js';
 import type { Clock } from '../../../src/util/index.js';
 import { UserAgentCore } from '../../../src/dialog/index.js';
-import type { UserAgentCoreOptions } from '../../../src/dialog/index.js';
+import type { Dialog, UserAgentCoreOptions } from '../../../src/dialog/index.js';
 
 /** A clock over the (fakeable) globals. */
 export const fakeableClock: Clock = {
@@ -101,4 +101,15 @@ function safeParse(bytes: Buffer): SipRequest | SipResponse | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** alice calls bob with SDP_OFFER, bob answers SDP_ANSWER; resolves with both confirmed dialogs once ACKed. */
+export async function connect(p: Pair): Promise<{ a: Dialog; b: Dialog }> {
+  let b: Dialog | undefined;
+  p.bob.setInviteHandler((inv) => { b = inv.accept({ body: SDP_ANSWER }); });
+  const out = await p.alice.invite({ target: 'sip:bob@127.0.0.2:5060', body: SDP_OFFER });
+  const outcome = await out.outcome;
+  await p.flush();
+  if (!outcome.accepted || b === undefined) throw new Error('call not connected');
+  return { a: outcome.dialog, b };
 }

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { overlapRetryDelayMs } from '../../../src/dialog/timing.js';
 import type { Dialog, IncomingRequest } from '../../../src/dialog/index.js';
-import { createPair, SDP_ANSWER, SDP_OFFER, sentRequests, sentResponses, type Pair } from './harness.js';
+import { connect, createPair, SDP_ANSWER, SDP_OFFER, sentRequests, sentResponses, type Pair } from './harness.js';
 
 let pair: Pair | undefined;
 afterEach(async () => {
@@ -14,15 +14,6 @@ afterEach(async () => {
   pair = undefined;
 });
 
-async function connect(p: Pair): Promise<{ a: Dialog; b: Dialog }> {
-  let b: Dialog | undefined;
-  p.bob.setInviteHandler((inv) => { b = inv.accept({ body: SDP_ANSWER }); });
-  const out = await p.alice.invite({ target: 'sip:bob@127.0.0.2:5060', body: SDP_OFFER });
-  const outcome = await out.outcome;
-  await p.flush();
-  if (!outcome.accepted || b === undefined) throw new Error('call not connected');
-  return { a: outcome.dialog, b };
-}
 
 describe('re-INVITE refused while the peer waits for an ACK (RFC 3261 §14.2)', () => {
   it('reads the retry delay from Retry-After, between 0.5 and 10 s, only for a 500', () => {
